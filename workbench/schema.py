@@ -68,6 +68,9 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import LoadError, SchemaError
+from .vocab import BINARY_LABELS, ORDERS, PAIRWISE_LABELS, PROTOCOLS, RATER_KINDS
+
 __all__ = [
     "BINARY_LABELS",
     "COLUMNS",
@@ -82,11 +85,6 @@ __all__ = [
     "validate",
 ]
 
-PAIRWISE_LABELS = ("A", "B", "tie")
-BINARY_LABELS = ("correct", "incorrect")
-PROTOCOLS = ("pairwise", "binary", "rating")
-RATER_KINDS = ("human", "gold", "llm", "metric")
-ORDERS = ("AB", "BA")
 
 COLUMNS: dict[str, Any] = {
     "dataset": "string",
@@ -119,30 +117,6 @@ KEY = ["dataset", "item_id", "rater", "order", "criterion"]
 
 REQUIRED = ["dataset", "item_id", "protocol", "criterion", "rater", "rater_kind"]
 """Columns that may never be NA."""
-
-
-class SchemaError(ValueError):
-    """A tidy table breaks the schema; the message names dataset, row and field."""
-
-
-class LoadError(ValueError):
-    """A raw file cannot be parsed; the message names the file, the record and the field.
-
-    Parameters
-    ----------
-    file : str
-        Path of the raw file (as staged, relative to the dataset folder).
-    record : object
-        Record locator: line number, list index, CSV row or item id.
-    field : str
-        Field (column / JSON key) at fault.
-    problem : str
-        What is wrong, including the value seen.
-    """
-
-    def __init__(self, file: str, record: object, field: str, problem: str):
-        self.file, self.record, self.field, self.problem = str(file), record, field, problem
-        super().__init__(f"{file}: record {record}: field {field!r}: {problem}")
 
 
 def empty() -> pd.DataFrame:
