@@ -718,8 +718,8 @@ def _rank_bootstrap(
         )
         theta, boot = np.asarray(est[0]), est[1:]
         jack = table_values(lambda t: t.sum(axis=0)[None, :] - t) if method == "bca" else None
-        lo, hi = _boot._interval(theta, boot, jack, np.ones(n), confidence_level, method)
-        r = _boot._result(theta, boot, lo, hi, n)
+        lo, hi = _boot.bootstrap_interval(theta, boot, jack, np.ones(n), confidence_level, method)
+        r = _boot.bootstrap_result(theta, boot, lo, hi, n)
         return r.estimate, r.ci_low, r.ci_high, r.se
     mats = [_rank_matrices(name, y[g], x[g]) for g in groups]
 
@@ -759,8 +759,8 @@ def _rank_bootstrap(
             return k.sum(axis=0)[None, :] - per_item
 
         jack = values(left_out, minus_item)
-    lo, hi = _boot._interval(theta, boot, jack, np.ones(n), confidence_level, method)
-    r = _boot._result(theta, boot, lo, hi, n)
+    lo, hi = _boot.bootstrap_interval(theta, boot, jack, np.ones(n), confidence_level, method)
+    r = _boot.bootstrap_result(theta, boot, lo, hi, n)
     return r.estimate, r.ci_low, r.ci_high, r.se
 
 

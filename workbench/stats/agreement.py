@@ -33,6 +33,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ._arrays import (
+    factorize,
+    infer_categories,
+    matrix_values,
+    missing,
+    numeric_matrix,
+    vector,
+)
+
 __all__ = [
     "Sufficient",
     "accuracy",
@@ -163,93 +172,8 @@ def _code_patterns(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ----------------------------------------------------------------------------------------
-# Input handling
+# Category codes (array input: workbench.stats._arrays)
 # ----------------------------------------------------------------------------------------
-
-
-def _vector(x: Any, name: str) -> np.ndarray:
-    """1-D array of labels (numeric dtype kept, anything else object)."""
-    if isinstance(x, pd.DataFrame):
-        raise ValueError(f"{name} must be 1-D labels, got a DataFrame of shape {x.shape}")
-    if isinstance(x, pd.Series | pd.Index | pd.Categorical | pd.api.extensions.ExtensionArray):
-        arr = np.asarray(pd.Series(x).to_numpy(dtype=object))
-    else:
-        arr = np.asarray(x)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}")
-    if arr.dtype.kind not in "biuf":
-        arr = arr.astype(object)
-    return arr
-
-
-def _matrix_values(matrix: Any, name: str = "matrix") -> np.ndarray:
-    """2-D items x raters array (numeric dtype kept, anything else object)."""
-    if isinstance(matrix, pd.DataFrame):
-        numeric = all(
-            pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
-            for t in matrix.dtypes
-        )
-        arr = (
-            matrix.to_numpy(dtype=float, na_value=np.nan)
-            if numeric and matrix.shape[1]
-            else matrix.to_numpy(dtype=object)
-        )
-    else:
-        arr = np.asarray(matrix)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D items x raters array, got shape {arr.shape}")
-    if arr.dtype.kind not in "biuf":
-        arr = arr.astype(object)
-    return arr
-
-
-def _missing(values: np.ndarray) -> np.ndarray:
-    if values.dtype.kind in "biu":
-        return np.zeros(values.shape, dtype=bool)
-    return np.asarray(pd.isna(values))
-
-
-def _sort_categories(values: Sequence[Any], name: str) -> tuple[Any, ...]:
-    vals = list(values)
-    if all(isinstance(v, numbers.Real) for v in vals):
-        return tuple(sorted(vals))
-    if all(isinstance(v, str) for v in vals):
-        return tuple(sorted(vals))
-    kinds = sorted({type(v).__name__ for v in vals})
-    raise ValueError(f"{name} mixes label types {kinds}; pass categories= to fix their order")
-
-
-_SMALL = 1 << 16  # labels that are integers in [0, _SMALL) are coded by direct indexing
-
-
-def _factorize(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(codes, uniques)`` like `pandas.factorize` (-1 = missing); fast for small integers.
-
-    For integer-valued labels in [0, 65536) the "uniques" are simply 0..max (some unused),
-    found by direct indexing instead of hashing.
-    """
-    kind = flat.dtype.kind
-    if kind in "iuf" and flat.size:
-        nan = np.isnan(flat) if kind == "f" else None
-        v = np.where(nan, 0, flat) if nan is not None else flat
-        lo, hi = v.min(), v.max()
-        if lo >= 0 and hi < _SMALL:
-            codes = v.astype(np.int64)
-            if kind != "f" or (codes == v).all():
-                if nan is not None:
-                    codes[nan] = -1
-                return codes, np.arange(int(hi) + 1).astype(flat.dtype)
-    codes, uniques = pd.factorize(flat)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
-
-
-def _infer_categories(values: np.ndarray, name: str) -> tuple[Any, ...]:
-    """Sorted distinct non-missing labels of ``values`` (any shape)."""
-    codes, uniques = _factorize(values.ravel())
-    used = uniques[np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0]
-    if used.dtype.kind in "biuf":
-        return tuple(np.sort(used).tolist())
-    return _sort_categories(used, name)
 
 
 def _lookup(uniques: Any, categories: tuple[Any, ...], name: str) -> np.ndarray:
@@ -273,7 +197,7 @@ def _check_categories(categories: Any, name: str = "categories") -> tuple[Any, .
     )
     if len(cats) == 0:
         raise ValueError(f"{name} must list at least one category, got {categories!r}")
-    if any(_missing(np.asarray([c], dtype=object))[0] for c in cats):
+    if any(missing(np.asarray([c], dtype=object))[0] for c in cats):
         raise ValueError(f"{name} must not contain a missing value, got {categories!r}")
     if len(set(cats)) != len(cats):
         raise ValueError(f"{name} has duplicates: {categories!r}")
@@ -286,7 +210,7 @@ def _codes(values: np.ndarray, categories: tuple[Any, ...], name: str) -> np.nda
     One hashing pass (`pandas.factorize`, which also flags None/NaN/pd.NA as missing),
     then a lookup of the few distinct labels.
     """
-    raw, uniques = _factorize(values.ravel())
+    raw, uniques = factorize(values.ravel())
     return np.take(_lut(raw, uniques, categories, name), raw).reshape(values.shape)
 
 
@@ -366,13 +290,13 @@ def _pair_codes(
 
     Without ``categories``, the set is the labels used in complete pairs.
     """
-    a, b = _vector(rater_1, names[0]), _vector(rater_2, names[1])
+    a, b = vector(rater_1, names[0]), vector(rater_2, names[1])
     if a.shape != b.shape:
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same length, got {a.shape[0]} and {b.shape[0]}"
         )
-    ra, ua = _factorize(a)
-    rb, ub = _factorize(b)
+    ra, ua = factorize(a)
+    rb, ub = factorize(b)
     keep = (ra >= 0) & (rb >= 0)
     # only complete pairs count: a label seen only beside a missing value is dropped with
     # its item (it neither enters the inferred category set nor is checked against it)
@@ -380,7 +304,7 @@ def _pair_codes(
     if categories is None:
         in_pairs_a = np.bincount(ra + 1, minlength=len(ua) + 1)[1:] > 0
         in_pairs_b = np.bincount(rb + 1, minlength=len(ub) + 1)[1:] > 0
-        categories = _infer_categories(
+        categories = infer_categories(
             np.concatenate([ua[in_pairs_a], ub[in_pairs_b]]), f"{names[0]}/{names[1]}"
         )
     ca = np.where(keep, np.take(_lut(ra, ua, categories, names[0]), ra), -1)
@@ -812,9 +736,9 @@ def macro_f1(
 def _matrix_codes(data: tuple[Any, ...], categories: tuple[Any, ...] | None):
     """Codes (n_items, n_raters) from one matrix or from two label arrays."""
     if len(data) == 1:
-        values = _matrix_values(data[0])
+        values = matrix_values(data[0])
         if categories is None:
-            categories = _infer_categories(values, "matrix")
+            categories = infer_categories(values, "matrix")
         return _codes(values, categories, "matrix"), categories
     if len(data) == 2:
         ca, cb, categories = _pair_codes(data[0], data[1], categories)
@@ -1063,9 +987,9 @@ _LEVELS = ("nominal", "ordinal", "interval", "ratio")
 def _resolve_alpha(matrix, *, level="nominal", categories=None):
     if level not in _LEVELS:
         raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
-    values = _matrix_values(matrix)
+    values = matrix_values(matrix)
     if level == "interval":
-        x = _numeric_matrix(values)
+        x = numeric_matrix(values)
         pairable = (~np.isnan(x)).sum(axis=1) >= 2
         vals = x[pairable][~np.isnan(x[pairable])]
         center = float(vals.mean()) if vals.size else 0.0
@@ -1073,7 +997,7 @@ def _resolve_alpha(matrix, *, level="nominal", categories=None):
     if categories is not None:
         categories = _check_categories(categories)
     else:
-        categories = _infer_categories(values, "matrix")
+        categories = infer_categories(values, "matrix")
     if level == "ratio" and not all(
         isinstance(c, numbers.Real) and not isinstance(c, bool) for c in categories
     ):
@@ -1081,23 +1005,6 @@ def _resolve_alpha(matrix, *, level="nominal", categories=None):
             f"level='ratio' needs numeric ratings, got categories {list(categories)[:5]}"
         )
     return {"level": level, "categories": categories}
-
-
-def _as_float(values: np.ndarray, what: str) -> np.ndarray:
-    """Float copy of ``values`` with missing entries as NaN; ValueError naming ``what`` otherwise."""
-    if values.dtype.kind in "biuf":
-        return values.astype(float)
-    miss = _missing(values)
-    out = np.full(values.shape, np.nan)
-    try:
-        out[~miss] = values[~miss].astype(float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{what} must hold numbers, got {err}") from None
-    return out
-
-
-def _numeric_matrix(values: np.ndarray) -> np.ndarray:
-    return _as_float(values, "matrix (for this level)")
 
 
 def _ratio_delta2(categories) -> np.ndarray:
@@ -1141,9 +1048,9 @@ def krippendorff_contributions(
       ``center``), so continuous scores need no category set;
     - ratio: ``[n_uc (k), sum_ck o_uck ((c - k) / (c + k))**2]``, d = k + 1.
     """
-    values = _matrix_values(matrix)
+    values = matrix_values(matrix)
     if level == "interval":
-        x = _numeric_matrix(values) - center
+        x = numeric_matrix(values) - center
         ok = ~np.isnan(x)
         m = ok.sum(axis=1).astype(float)
         s1 = np.where(ok, x, 0.0).sum(axis=1)
@@ -1159,7 +1066,7 @@ def _krippendorff_patterns(matrix: Any, *, level: str, categories=None, center=0
     if level == "interval":
         return distinct_rows(krippendorff_contributions(matrix, level=level, center=center))
     cats = tuple(categories)
-    patterns, counts = _code_patterns(_codes(_matrix_values(matrix), cats, "matrix"), len(cats))
+    patterns, counts = _code_patterns(_codes(matrix_values(matrix), cats, "matrix"), len(cats))
     return _merge_rows(_kripp_rows(patterns, level, cats), counts)
 
 

@@ -56,7 +56,9 @@ __all__ = [
     "BootstrapResult",
     "analytic_se",
     "bootstrap",
+    "bootstrap_interval",
     "bootstrap_resample",
+    "bootstrap_result",
     "bootstrap_sums",
     "item_sums",
     "ordered_patterns",
@@ -145,15 +147,47 @@ def item_sums(contributions: npt.ArrayLike, items: npt.ArrayLike) -> tuple[np.nd
     return np.add.reduceat(c[order], starts, axis=0), labels
 
 
-def _interval(
+def bootstrap_interval(
     theta: np.ndarray,
     boot: np.ndarray,
     jack: np.ndarray | None,
     jack_weights: np.ndarray | None,
     confidence_level: float,
-    method: str,
+    method: Method,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile or BCa bounds; ``boot`` (B, *k), ``jack`` (m, *k) leave-one-out estimates."""
+    """Percentile or BCa interval bounds from bootstrap and jackknife estimates.
+
+    The interval step of :func:`bootstrap_sums` and :func:`bootstrap_resample`, for
+    callers that draw the resamples themselves (with the same draws, the same bounds).
+
+    Parameters
+    ----------
+    theta : ndarray, shape k
+        The estimate(s) on the original data (``k`` may be ``()``).
+    boot : ndarray, shape (B, *k)
+        Bootstrap estimates; non-finite values are ignored.
+    jack : ndarray, shape (m, *k), optional
+        Leave-one-unit-out estimates, for BCa's acceleration (None: percentile).
+    jack_weights : ndarray, shape (m,), optional
+        How many units each jackknife row stands for (ones when every unit is a row).
+    confidence_level : float
+        In (0, 1).
+    method : {"percentile", "bca"}
+        BCa (Efron 1987) needs ``jack``; its bias correction counts resamples equal to the
+        estimate as half below (scipy's strict ``<`` when there are no ties).
+
+    Returns
+    -------
+    ci_low, ci_high : ndarray, shape k
+        NaN where the estimate is not finite or no bootstrap estimate is.
+
+    Examples
+    --------
+    >>> boot = np.arange(1.0, 101.0)  # 1, 2, ..., 100
+    >>> lo, hi = bootstrap_interval(np.asarray(50.0), boot, None, None, 0.9, "percentile")
+    >>> round(float(lo), 4), round(float(hi), 4)  # numpy's 5% and 95% quantiles of 1..100
+    (5.95, 95.05)
+    """
     alpha = (1 - confidence_level) / 2
     probs = np.array([alpha, 1 - alpha])
     finite = np.isfinite(boot)
@@ -196,7 +230,21 @@ def _interval(
     return lo, hi
 
 
-def _result(theta, boot, lo, hi, n) -> BootstrapResult:
+def bootstrap_result(
+    theta: np.ndarray, boot: np.ndarray, lo: np.ndarray, hi: np.ndarray, n: int
+) -> BootstrapResult:
+    """Bundle estimate, bounds and bootstrap estimates into a :class:`BootstrapResult`.
+
+    ``se`` is the standard deviation (``ddof=1``) of the finite bootstrap estimates, NaN
+    with fewer than two; a 0-d ``theta`` gives float fields. ``n`` is the number of
+    resampled units.
+
+    Examples
+    --------
+    >>> r = bootstrap_result(np.asarray(0.5), np.array([0.4, 0.6, np.nan]), 0.4, 0.6, 3)
+    >>> r.estimate, round(r.se, 4), r.n_items  # sd of (0.4, 0.6), the NaN left out
+    (0.5, 0.1414, 3)
+    """
     with np.errstate(invalid="ignore"):
         finite = np.isfinite(boot)
         cnt = finite.sum(axis=0)
@@ -308,8 +356,8 @@ def bootstrap_sums(
     if method == "bca":
         with np.errstate(invalid="ignore", divide="ignore"):
             jack = np.asarray(from_sums(total - patterns), dtype=float)
-    lo, hi = _interval(theta, boot, jack, counts.astype(float), confidence_level, method)
-    return _result(theta, boot, lo, hi, n)
+    lo, hi = bootstrap_interval(theta, boot, jack, counts.astype(float), confidence_level, method)
+    return bootstrap_result(theta, boot, lo, hi, n)
 
 
 def _distinct_rows(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -461,8 +509,8 @@ def bootstrap_resample(
             with np.errstate(invalid="ignore", divide="ignore"):
                 jack_list.append(np.asarray(statistic(*[a[rows] for a in arrays]), dtype=float))
         jack = np.stack(jack_list)
-    lo, hi = _interval(theta, boot, jack, np.ones(n), confidence_level, method)
-    return _result(theta, boot, lo, hi, n)
+    lo, hi = bootstrap_interval(theta, boot, jack, np.ones(n), confidence_level, method)
+    return bootstrap_result(theta, boot, lo, hi, n)
 
 
 def bootstrap(

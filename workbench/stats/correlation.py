@@ -21,7 +21,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as _scipy_stats
 
-from .agreement import Sufficient, _as_float, _infer_categories, _missing, _vector
+from ._arrays import as_float, infer_categories, missing, vector
+from .agreement import Sufficient
 
 __all__ = ["kendall_tau", "pearson", "spearman"]
 
@@ -30,7 +31,7 @@ _LEVELS = ("item", "system", "grouped")
 
 
 def _scores(x: Any, name: str) -> np.ndarray:
-    return _as_float(_vector(x, name), name)
+    return as_float(vector(x, name), name)
 
 
 def _prepare(rater_1, rater_2, level, systems, groups):
@@ -52,10 +53,10 @@ def _prepare(rater_1, rater_2, level, systems, groups):
         given = systems if level == "system" else groups
         if given is None:
             raise ValueError(f"level={level!r} needs {name}= (one label per item)")
-        labels = _vector(given, name)
+        labels = vector(given, name)
         if labels.shape != x.shape:
             raise ValueError(f"{name} must have one label per item ({x.size}), got {labels.size}")
-        if _missing(labels).any():
+        if missing(labels).any():
             raise ValueError(f"{name} has missing labels")
     bad = np.isnan(x) | np.isnan(y)
     x, y = np.where(bad, np.nan, x), np.where(bad, np.nan, y)
@@ -74,7 +75,7 @@ def _resolve_pearson(rater_1, rater_2, *, level="item", systems=None, groups=Non
     out: dict[str, Any] = {"level": level, "center": center}
     if labels is not None:
         key = "systems" if level == "system" else "groups"
-        out[f"{key}_set"] = _infer_categories(labels, key)
+        out[f"{key}_set"] = infer_categories(labels, key)
         out[key] = systems if level == "system" else groups
     return out
 

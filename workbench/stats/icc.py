@@ -14,7 +14,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from .agreement import Sufficient, _matrix_values, _numeric_matrix
+from ._arrays import matrix_values, numeric_matrix
+from .agreement import Sufficient
 
 __all__ = ["icc"]
 
@@ -23,7 +24,7 @@ _FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 
 
 def _scores(matrix: Any) -> np.ndarray:
-    x = _numeric_matrix(_matrix_values(matrix))
+    x = numeric_matrix(matrix_values(matrix))
     if x.shape[1] < 2:
         raise ValueError(f"matrix must have at least 2 rater columns, got shape {x.shape}")
     return x
