@@ -72,7 +72,10 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import factors
+from ._validate import check_columns, check_option, check_options
+from .registry import Registry
 from .stats.bootstrap import bootstrap_resample, bootstrap_sums, item_sums
+from .vocab import PROTOCOLS
 
 __all__ = [
     "PROBES",
@@ -111,15 +114,52 @@ _SEP = "\x1f"
 _Rng = np.random.Generator | int | None
 
 
+# ------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A registered bias probe: its function, the protocols it applies to and a one-line description.
+
+    Calling the entry calls the function (``PROBES["leniency"](df, reference="human")``).
+    """
+
+    function: Callable[..., pd.DataFrame]
+    protocols: tuple[str, ...]
+    description: str
+
+    @property
+    def protocol(self) -> str:
+        """The protocols joined by ``|`` (``"pairwise|binary"``), as the first release spelled them."""
+        return "|".join(self.protocols)
+
+    def __call__(self, df: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+        return self.function(df, **kwargs)
+
+
+PROBES: Registry[Probe] = Registry("probe")
+"""Probe name -> :class:`Probe` (function, protocols, one-line description), filled by :func:`probe`."""
+
+
+def probe(
+    name: str, *, protocols: Sequence[str], description: str
+) -> Callable[[Callable[..., pd.DataFrame]], Callable[..., pd.DataFrame]]:
+    """Register the decorated function in :data:`PROBES` under ``name``; return it unchanged.
+
+    Parameters
+    ----------
+    name : str
+        Registry name (the function's name, by convention).
+    protocols : sequence of str
+        Protocols of :data:`workbench.vocab.PROTOCOLS` the probe applies to.
+    description : str
+        One line for widgets and notebooks.
+    """
+    entry_protocols = tuple(check_options("protocols", protocols, PROTOCOLS))
+    return PROBES.register(name, lambda function: Probe(function, entry_protocols, description))
+
+
 # ----------------------------------------------------------------- selection
-
-
-def _check_df(df: pd.DataFrame, needed: Sequence[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"df: expected a DataFrame, got {type(df).__name__}")
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise ValueError(f"df: missing column(s) {missing}")
 
 
 def _judges(df: pd.DataFrame, judge: str | Sequence[str] | None) -> list[str]:
@@ -375,6 +415,11 @@ def _order_pivot(rows: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+@probe(
+    "position_preference",
+    protocols=("pairwise",),
+    description="Swap consistency, conflict rate and preference for the first-presented response (Wang et al. 2024).",
+)
 def position_preference(
     df: pd.DataFrame,
     *,
@@ -467,9 +512,8 @@ def position_preference(
     >>> float(res.loc["P(prefer first-presented | orders disagree)", "estimate"])  # item 3 of items 3, 4
     0.5
     """
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "order", "label"])
-    if unparsed not in ("drop", "as_verdict"):
-        raise ValueError(f"unparsed: expected 'drop' or 'as_verdict', got {unparsed!r}")
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "order", "label"])
+    check_option("unparsed", unparsed, ("drop", "as_verdict"))
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference) if reference is not None else None
@@ -565,7 +609,8 @@ def _resolution_agreement(
     judge: str, jr: pd.DataFrame, ref: pd.DataFrame, ref_name: str | None, opts: dict[str, Any]
 ) -> list[dict]:
     from .schema import COLUMNS
-    from .verdicts import RULES, resolve_orders
+    from .verdicts import resolve_orders
+    from .vocab import RULES
 
     base = jr[[c for c in COLUMNS if c in jr.columns]]
     out = []
@@ -613,10 +658,8 @@ def _more_of(
     opts: dict[str, Any],
 ) -> list[dict]:
     """Judge vs reference rate of picking the response with more of ``diff_col``."""
-    jp = factors._picked_side(jr["label"].astype("object"), jr[diff_col], jr.index)
-    rp = factors._picked_side(
-        ref_rows["label"].astype("object"), ref_rows[diff_col], ref_rows.index
-    )
+    jp = factors.picked_side(jr["label"].astype("object"), jr[diff_col], jr.index)
+    rp = factors.picked_side(ref_rows["label"].astype("object"), ref_rows[diff_col], ref_rows.index)
     jd = pd.DataFrame(
         {"_unit": jr["_unit"].to_numpy(), "_cluster": jr["_cluster"].to_numpy(), "p": jp.to_numpy()}
     )
@@ -674,6 +717,11 @@ def _more_of(
     return out
 
 
+@probe(
+    "length_preference",
+    protocols=("pairwise",),
+    description="P(judge picks the longer response) vs people's on the same items (Zheng et al. 2023).",
+)
 def length_preference(
     df: pd.DataFrame,
     *,
@@ -739,9 +787,8 @@ def length_preference(
     >>> res.set_index("effect")["estimate"].round(2).to_dict()  # judge 3/4, human 1/4
     {'P(judge picks longer)': 0.75, 'P(reference picks longer)': 0.25, 'judge minus reference': 0.5, 'P(judge picks longer | reference picked shorter)': 0.67}
     """
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
-    if unit not in ("words", "chars"):
-        raise ValueError(f"unit: expected 'words' or 'chars', got {unit!r}")
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    check_option("unit", unit, ("words", "chars"))
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
@@ -763,7 +810,7 @@ def length_preference(
             rl = ref["ref_label"].reindex(jr["_unit"]).to_numpy(dtype=object)
             d = pd.to_numeric(jr[diff_col]).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
             ref_shorter = ((rl == "A") & (d < 0)) | ((rl == "B") & (d > 0))
-            jp = factors._picked_side(jr["label"].astype("object"), jr[diff_col], jr.index)
+            jp = factors.picked_side(jr["label"].astype("object"), jr[diff_col], jr.index)
             m = ref_shorter & jp.notna().to_numpy()
             est = _proportion(
                 jp.to_numpy()[m].astype(bool), jr["_cluster"].to_numpy()[m], opts, null=None
@@ -787,6 +834,11 @@ STYLE_FEATURES = ("list_items", "headings", "bold", "code_blocks", "links", "ref
 """Features of :func:`style_preference` (definitions in :mod:`workbench.factors`)."""
 
 
+@probe(
+    "style_preference",
+    protocols=("pairwise",),
+    description="Preference for markdown lists/headings/bold, code, links, refusals: judge vs people.",
+)
 def style_preference(
     df: pd.DataFrame,
     *,
@@ -846,7 +898,7 @@ def style_preference(
     >>> res.set_index("effect")["estimate"].to_dict()  # judge 2/2, human 1/2
     {'P(judge picks more list_items)': 1.0, 'P(reference picks more list_items)': 0.5, 'judge minus reference': 0.5}
     """
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
@@ -945,7 +997,7 @@ def preference_regression(
     """
     import statsmodels.api as sm
 
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level: expected a number in (0, 1), got {confidence_level!r}")
     scales = dict(covariates) if isinstance(covariates, dict) else {c: 1.0 for c in covariates}
@@ -1028,6 +1080,11 @@ def preference_regression(
     return _grouped(df, by, one)
 
 
+@probe(
+    "length_regression",
+    protocols=("pairwise",),
+    description="Logit of the judge's pick on the human label, position and length per 100 words (clustered SEs).",
+)
 def length_regression(
     df: pd.DataFrame,
     *,
@@ -1073,6 +1130,11 @@ STYLE_COVARIATES = {
 """Covariates of :func:`style_regression` (factor column -> scale)."""
 
 
+@probe(
+    "style_regression",
+    protocols=("pairwise",),
+    description="Logit of the judge's pick on the human label, position, length and markdown/refusal differences.",
+)
 def style_regression(
     df: pd.DataFrame,
     *,
@@ -1110,6 +1172,11 @@ def style_regression(
 # ------------------------------------------------------------ self-preference
 
 
+@probe(
+    "self_preference",
+    protocols=("pairwise", "binary"),
+    description="Win-rate shift of the judge's own model family relative to people (Panickssery et al. 2024).",
+)
 def self_preference(
     df: pd.DataFrame,
     *,
@@ -1189,7 +1256,7 @@ def self_preference(
     >>> round(float(res.loc["win-rate shift (judge - reference)", "estimate"]), 4)  # (1 + 1 + .5)/3 - (1 + 0 + 0)/3
     0.5
     """
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
@@ -1379,6 +1446,11 @@ def _binary_pairs(
     return rows, ref, share
 
 
+@probe(
+    "leniency",
+    protocols=("binary",),
+    description="False-positive / false-negative rates on correctness and exam-taker ranking (Thakur et al. 2024).",
+)
 def leniency(
     df: pd.DataFrame,
     *,
@@ -1445,7 +1517,7 @@ def leniency(
     """
     from statsmodels.stats.contingency_tables import mcnemar
 
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
@@ -1577,6 +1649,11 @@ def _ranking(
 # ------------------------------------------------------------- rating offset
 
 
+@probe(
+    "rating_offset",
+    protocols=("rating",),
+    description="Mean offset, Bland-Altman limits of agreement and scale compression vs people.",
+)
 def rating_offset(
     df: pd.DataFrame,
     *,
@@ -1638,7 +1715,7 @@ def rating_offset(
     >>> float(res.loc["mean difference (judge - reference)", "estimate"])  # (1 + 1 + 0 + 0) / 4
     0.5
     """
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "score", "criterion"])
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "score", "criterion"])
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
@@ -1829,9 +1906,8 @@ def disagreements(
     >>> t[["item_id", "surprise", "picked_longer", "swap_inconsistent"]].to_dict("records")  # item 2: humans split
     [{'item_id': '1', 'surprise': 1.0, 'picked_longer': True, 'swap_inconsistent': False}]
     """
-    _check_df(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
-    if unit not in ("words", "chars"):
-        raise ValueError(f"unit: expected 'words' or 'chars', got {unit!r}")
+    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    check_option("unit", unit, ("words", "chars"))
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     protocol = (
@@ -1939,63 +2015,3 @@ def disagreements(
         kind="stable",
     )
     return out.reset_index(drop=True)
-
-
-# ------------------------------------------------------------------- registry
-
-
-@dataclass(frozen=True)
-class Probe:
-    """A registered bias probe: its function, the protocol it needs and a one-line description."""
-
-    function: Callable[..., pd.DataFrame]
-    protocol: str
-    description: str
-
-    def __call__(self, df: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-        return self.function(df, **kwargs)
-
-
-PROBES: dict[str, Probe] = {
-    "position_preference": Probe(
-        position_preference,
-        "pairwise",
-        "Swap consistency, conflict rate and preference for the first-presented response (Wang et al. 2024).",
-    ),
-    "length_preference": Probe(
-        length_preference,
-        "pairwise",
-        "P(judge picks the longer response) vs people's on the same items (Zheng et al. 2023).",
-    ),
-    "length_regression": Probe(
-        length_regression,
-        "pairwise",
-        "Logit of the judge's pick on the human label, position and length per 100 words (clustered SEs).",
-    ),
-    "style_preference": Probe(
-        style_preference,
-        "pairwise",
-        "Preference for markdown lists/headings/bold, code, links, refusals: judge vs people.",
-    ),
-    "style_regression": Probe(
-        style_regression,
-        "pairwise",
-        "Logit of the judge's pick on the human label, position, length and markdown/refusal differences.",
-    ),
-    "self_preference": Probe(
-        self_preference,
-        "pairwise|binary",
-        "Win-rate shift of the judge's own model family relative to people (Panickssery et al. 2024).",
-    ),
-    "leniency": Probe(
-        leniency,
-        "binary",
-        "False-positive / false-negative rates on correctness and exam-taker ranking (Thakur et al. 2024).",
-    ),
-    "rating_offset": Probe(
-        rating_offset,
-        "rating",
-        "Mean offset, Bland-Altman limits of agreement and scale compression vs people.",
-    ),
-}
-"""Probe name -> :class:`Probe` (function, protocol, one-line description)."""

@@ -35,7 +35,8 @@ as 0/1), so a positive difference means response A has more. Plus ``subset``
 (task category), ``model_a``, ``model_b``, ``model`` (source models) and
 ``family_a`` / ``family_b`` / ``family`` (:func:`model_family`).
 
-Judgment-level factors (per row): :func:`picked_longer`, :func:`picked_first`.
+Judgment-level factors (per row): :func:`picked_longer`, :func:`picked_first`,
+:func:`picked_side`.
 Bins for slicing: :func:`length_diff_bins`, :func:`quantile_bins`.
 
 Examples
@@ -55,6 +56,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
+
+from ._validate import check_option
 
 __all__ = [
     "COUNT_FACTORS",
@@ -67,6 +71,7 @@ __all__ = [
     "model_family",
     "picked_first",
     "picked_longer",
+    "picked_side",
     "quantile_bins",
     "text_factors",
 ]
@@ -299,8 +304,7 @@ def picked_longer(df: pd.DataFrame, *, unit: Literal["words", "chars"] = "words"
     >>> picked_longer(df).tolist()  # A longer; A longer (B picked); tie; equal length
     [True, False, <NA>, <NA>]
     """
-    if unit not in ("words", "chars"):
-        raise ValueError(f"unit: expected 'words' or 'chars', got {unit!r}")
+    check_option("unit", unit, ("words", "chars"))
     col = f"{unit}_diff"
     if col in df.columns:
         diff = pd.to_numeric(df[col]).astype("Float64")
@@ -308,12 +312,46 @@ def picked_longer(df: pd.DataFrame, *, unit: Literal["words", "chars"] = "words"
         a = text_factors(df["response_a"])[unit].astype("Float64")
         b = text_factors(df["response_b"])[unit].astype("Float64")
         diff = a - b
-    return _picked_side(_label(df), diff, df.index)
+    return picked_side(_label(df), diff, df.index)
 
 
-def _picked_side(label: pd.Series, diff: pd.Series, index: pd.Index) -> pd.Series:
-    """True when the label picks the side with the larger (positive = A) ``diff``."""
-    lab = label.to_numpy(dtype=object)
+def picked_side(
+    label: pd.Series | ArrayLike, diff: pd.Series | ArrayLike, index: pd.Index | None = None
+) -> pd.Series:
+    """Whether each pairwise pick is the side with the larger ``diff`` (positive = A has more).
+
+    The judgment-level building block of :func:`picked_longer` and of the length and
+    style probes of :mod:`workbench.bias`: ``diff`` is any A-minus-B item factor
+    (``words_diff``, ``list_items_diff`` ...).
+
+    Parameters
+    ----------
+    label : Series or array_like
+        Pairwise labels ``A`` / ``B`` / ``tie`` (anything else, NA included, gives NA).
+    diff : Series or array_like
+        Row-aligned ``factor(A) - factor(B)``.
+    index : Index, optional
+        Index of the result; default ``label``'s index (or a range index).
+
+    Returns
+    -------
+    Series of boolean
+        True when the label picks the side with more (``A`` with ``diff > 0``, ``B`` with
+        ``diff < 0``), False when it picks the side with less; NA for ties, unparsed
+        labels, NA ``diff`` and ``diff == 0``.
+
+    See Also
+    --------
+    picked_longer : the same on word or character counts, from the texts.
+
+    Examples
+    --------
+    >>> picked_side(["A", "B", "A", "tie", "B"], [2, 2, -1, 3, 0]).tolist()
+    [True, False, False, <NA>, <NA>]
+    """
+    if index is None:
+        index = label.index if isinstance(label, pd.Series) else pd.RangeIndex(len(label))
+    lab = pd.Series(label).to_numpy(dtype=object)
     d = pd.array(diff, dtype="Float64")
     is_a = lab == "A"
     is_b = lab == "B"

@@ -21,19 +21,27 @@ Benjamini, Y., Hochberg, Y. (1995). Controlling the false discovery rate.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
 
 from . import bias, factors
+from ._validate import check_columns, check_option
+from .stats.testing import adjust_pvalues
+from .vocab import CORRECTIONS, Correction
 
-__all__ = ["FAMILY_COLUMNS", "add_bins", "adjust", "slice_agreement", "slice_probe"]
-
-Correction = Literal["holm", "fdr_bh", "bonferroni"]
-CORRECTIONS = ("holm", "fdr_bh", "bonferroni")
+__all__ = [
+    "CORRECTIONS",
+    "FAMILY_COLUMNS",
+    "Correction",
+    "add_bins",
+    "adjust",
+    "slice_agreement",
+    "slice_probe",
+]
+# CORRECTIONS / Correction are workbench.vocab's, re-exported under their old path.
 
 FAMILY_COLUMNS = (
     "judge",
@@ -63,7 +71,7 @@ def adjust(
     table : DataFrame
         With a ``p_value`` column (NaN = no test; left NaN).
     correction : {"holm", "fdr_bh", "bonferroni"}, default "holm"
-        ``multipletests`` method.
+        ``multipletests`` method (:data:`workbench.vocab.CORRECTIONS`).
     family : sequence of str, optional
         Columns defining a family; default the :data:`FAMILY_COLUMNS` present.
 
@@ -71,6 +79,10 @@ def adjust(
     -------
     DataFrame
         A copy with ``p_adjusted`` (float) and ``correction`` (string).
+
+    See Also
+    --------
+    workbench.stats.testing.adjust_pvalues : the array-level adjustment applied to each family.
 
     Examples
     --------
@@ -80,10 +92,8 @@ def adjust(
     >>> adjust(t, correction="fdr_bh")["p_adjusted"].round(4).tolist()  # BH: 0.01 x 3/1, 0.04 x 3/3, 0.03 x 3/2
     [0.03, 0.04, 0.04]
     """
-    if correction not in CORRECTIONS:
-        raise ValueError(f"correction: expected one of {list(CORRECTIONS)}, got {correction!r}")
-    if "p_value" not in table.columns:
-        raise ValueError(f"table: no 'p_value' column; got {list(table.columns)}")
+    check_option("correction", correction, CORRECTIONS)
+    check_columns(table, ["p_value"], arg="table")
     if family is None:
         # `statistic` names the metric in agreement tables but is the numeric test statistic in probe tables
         family = [
@@ -103,12 +113,23 @@ def adjust(
     )
     for code in np.unique(codes):
         sub = p[codes == code]
-        ok = sub.notna()
-        if ok.any():
-            adj.loc[sub.index[ok]] = multipletests(sub[ok].to_numpy(), method=correction)[1]
+        adj.loc[sub.index] = _adjust_family(sub.to_numpy(), correction)
     out["p_adjusted"] = adj.astype(float)
     out["correction"] = pd.Series(correction, index=out.index, dtype="string")
     return out
+
+
+def _adjust_family(p: np.ndarray, correction: Correction) -> np.ndarray:
+    """Adjusted p-values of one family (NaN = no test, left NaN): one implementation,
+    :func:`workbench.stats.testing.adjust_pvalues`."""
+    if correction == "bonferroni":  # until adjust_pvalues accepts every vocab.CORRECTIONS method
+        from statsmodels.stats.multitest import multipletests
+
+        out, ok = np.full(p.shape, np.nan), np.isfinite(p)
+        if ok.any():
+            out[ok] = multipletests(p[ok], method=correction)[1]
+        return out
+    return adjust_pvalues(p, method=correction)
 
 
 def add_bins(
@@ -202,9 +223,7 @@ def slice_probe(
         ``correction`` (families: same judge / probe / effect / term across slices).
     """
     if isinstance(probe, str):
-        if probe not in bias.PROBES:
-            raise ValueError(f"probe: unknown {probe!r}; known: {sorted(bias.PROBES)}")
-        fn = bias.PROBES[probe].function
+        fn = bias.PROBES.lookup(probe, "probe").function
     elif callable(probe):
         fn = probe
     else:

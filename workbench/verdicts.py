@@ -42,12 +42,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._validate import check_option
 from .schema import COLUMNS, conform, validate
+from .vocab import RULES, Rule
 
 __all__ = ["RULES", "majority_vote", "resolve_orders"]
 
-RULES = ("per_order", "fastchat", "vote_sum", "first_order")
-"""Names accepted by :func:`resolve_orders`."""
+# RULES (the names accepted by :func:`resolve_orders`) is :data:`workbench.vocab.RULES`, re-exported.
 
 _GROUP = ["dataset", "item_id", "rater", "criterion"]
 _SIGN = {"A": 1, "B": -1, "tie": 0}
@@ -56,7 +57,7 @@ _SIGN = {"A": 1, "B": -1, "tie": 0}
 def resolve_orders(
     df: pd.DataFrame,
     *,
-    rule: Literal["per_order", "fastchat", "vote_sum", "first_order"] = "per_order",
+    rule: Rule = "per_order",
 ) -> pd.DataFrame:
     """Resolve each judge's two presentation orders of an item into one verdict.
 
@@ -88,8 +89,7 @@ def resolve_orders(
     >>> resolve_orders(df, rule="per_order")["label"].tolist()
     ['A', 'B']
     """
-    if rule not in RULES:
-        raise ValueError(f"rule: expected one of {list(RULES)}, got {rule!r}")
+    check_option("rule", rule, RULES)
     if list(df.columns) != list(COLUMNS):
         df = conform(df)
     if rule == "per_order":
@@ -199,8 +199,7 @@ def majority_vote(
     >>> majority_vote(df, on_tie="tie")["label"].tolist()
     ['A', 'tie']
     """
-    if on_tie not in ("na", "tie"):
-        raise ValueError(f"on_tie: expected 'na' or 'tie', got {on_tie!r}")
+    check_option("on_tie", on_tie, ("na", "tie"))
     rater = df["rater"].astype("object")
     if raters is None:
         mask = (df["rater_kind"].astype("object") == "human") & rater.str.startswith("human:")
