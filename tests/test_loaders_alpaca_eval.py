@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.loaders import alpaca_eval as ae
 from workbench.schema import LoadError
 
 FOLDER = ae.SOURCE.folder
 
 
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("alpaca_eval_evaluators")
+DATASET = "alpaca_eval_evaluators"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 def test_load_alpaca_eval_evaluators_shape_and_dtypes(df):

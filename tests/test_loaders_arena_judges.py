@@ -6,14 +6,11 @@ import json
 
 import pytest
 
-import workbench
 from workbench.loaders import arena_judges
 from workbench.schema import LoadError
 
-
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("arena_judges")
+DATASET = "arena_judges"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 def test_load_arena_judges_rows_per_rater(df):

@@ -11,21 +11,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.loaders import hanna
 from workbench.schema import LoadError
 
 FOLDER = hanna.SOURCE.folder
 
 
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("hanna")
+DATASET = "hanna"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")
-def study():
-    return workbench.load("hanna_user_study")
+def study(loaded):
+    return loaded("hanna_user_study")
 
 
 @pytest.fixture(scope="module")

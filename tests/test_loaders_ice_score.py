@@ -7,16 +7,14 @@ import json
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.loaders import ice_score as ice
 from workbench.schema import LoadError
 
 FOLDER = ice.SOURCE.folder
 
 
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("ice_score")
+DATASET = "ice_score"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 def test_load_ice_score_pairs_per_file(df):

@@ -8,16 +8,14 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.loaders import judging_the_judges as jtj
 from workbench.schema import LoadError
 
 FOLDER = jtj.SOURCE.folder
 
 
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("judging_the_judges")
+DATASET = "judging_the_judges"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 def _csv_rows(path):

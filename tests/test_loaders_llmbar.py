@@ -13,7 +13,6 @@ import json
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.loaders import llmbar
 from workbench.schema import LoadError
 
@@ -30,14 +29,13 @@ ADVERSARIAL = [
 ]
 
 
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("llmbar")
+DATASET = "llmbar"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")
-def stats():
-    return workbench.load("llmbar_statistics")
+def stats(loaded):
+    return loaded("llmbar_statistics")
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,11 @@ import zipfile
 
 import pytest
 
-import workbench
 from workbench.loaders import llmeval2
 from workbench.schema import LoadError
 
-
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("llmeval2")
+DATASET = "llmeval2"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 def test_load_llmeval2_row_and_label_counts(df):

@@ -13,10 +13,8 @@ from workbench.fetch import ChecksumError, fetch, registry, sha256
 from workbench.loaders import llmfao
 from workbench.schema import LoadError
 
-
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("llmfao")
+DATASET = "llmfao"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.loaders import pandalm
 from workbench.schema import LoadError
 
-
-@pytest.fixture(scope="module")
-def df():
-    return workbench.load("pandalm")
+DATASET = "pandalm"
+"""The dataset of the ``df`` fixture (tests/conftest.py)."""
 
 
 def test_load_pandalm_row_counts(df):
