@@ -143,6 +143,87 @@ def test_agreement_rejects_bad_arguments():
         agreement(df, judges=["nobody"])
 
 
+def _toy_df():
+    """Three annotators and two judges on six items (ties and a split included)."""
+    return _rows(
+        {
+            "human:1": ("human", ["A", "A", "B", "tie", "B", "A"]),
+            "human:2": ("human", ["A", "B", "B", "tie", "A", "A"]),
+            "human:3": ("human", ["A", "A", "B", "B", "B", "B"]),
+            "j": ("llm", ["A", "B", "B", "tie", "B", "A"]),
+            "k": ("llm", ["B", "A", "B", "A", "B", "A"]),
+        }
+    )
+
+
+_FRESH = """
+import pandas as pd
+import workbench
+
+votes = {"human:1": ["A", "A", "B", "tie"], "human:2": ["A", "B", "B", "tie"], "j": list("ABBB")}
+rows = [dict(dataset="toy", item_id=str(i), protocol="pairwise", criterion="overall", rater=r,
+             rater_kind="llm" if r == "j" else "human", label=lab)
+        for r, labels in votes.items() for i, lab in enumerate(labels)]
+df = pd.DataFrame(rows)
+kw = dict(n_resamples=50, rng=0)
+first = workbench.agreement(df, **kw)  # before the package is imported: the lazy attribute
+import workbench.agreement
+assert callable(workbench.agreement) and type(workbench.agreement).__name__ == "_CallableModule"
+second = workbench.agreement(df, **kw)  # now the package module itself
+import workbench.tables
+expected = workbench.tables.agreement(df, **kw)
+pd.testing.assert_frame_equal(first, expected)
+pd.testing.assert_frame_equal(second, expected)
+print(len(expected))
+"""
+
+
+def test_agreement_callable_as_workbench_agreement_and_as_the_package():
+    # workbench.agreement is the lazy function until the package is imported, then the package
+    # module (Python binds the subpackage to the name): either way the call is tables.agreement.
+    import importlib
+    import inspect
+    import subprocess
+    import sys
+
+    import workbench.tables
+
+    out = subprocess.run([sys.executable, "-c", _FRESH], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["8"]  # 1 judge + the ceiling, 4 statistics each
+    df = _toy_df()
+    kw = dict(n_resamples=100, rng=0)
+    expected = workbench.tables.agreement(df, **kw)
+    package = importlib.import_module("workbench.agreement")
+    assert workbench.agreement is package
+    pd.testing.assert_frame_equal(workbench.agreement(df, **kw), expected)
+    pd.testing.assert_frame_equal(package.agreement(df, **kw), expected)
+    assert inspect.signature(package) == inspect.signature(workbench.tables.agreement)
+    assert type(package).__call__.__doc__ == workbench.tables.agreement.__doc__
+
+
+def test_prepare_emit_equals_agreement():
+    # agreement(df, **kw) is prepare(df, ...).emit(...), number for number.
+    from workbench.agreement import PreparedPairs, prepare
+
+    df = _toy_df()
+    prep = prepare(df, reference="others", aggregate="pooled")
+    assert isinstance(prep, PreparedPairs)
+    assert prep.judge_names == ("j", "k") and prep.aggregate == "pooled"
+    table = prep.emit(["cohen_kappa", "gwet_ac1"], n_resamples=100, rng=3)
+    direct = agreement(
+        df,
+        reference="others",
+        aggregate="pooled",
+        statistics=["cohen_kappa", "gwet_ac1"],
+        n_resamples=100,
+        rng=3,
+    )
+    pd.testing.assert_frame_equal(table, direct)
+    with pytest.raises(ValueError, match="judge"):
+        prep.one_judge("nobody")
+
+
 def test_compare_judges_hand_example_and_adjustment():
     ref = ["A", "A", "B", "B", "A", "B"] * 5
     j1 = ["A", "A", "B", "B", "A", "A"] * 5  # 5/6

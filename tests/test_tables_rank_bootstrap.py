@@ -1,6 +1,6 @@
 """agreement's vectorised Kendall / Spearman bootstrap against the per-resample scipy loop it replaces.
 
-``workbench.tables._rank_bootstrap`` evaluates all resamples and jackknife items at once (per-item
+``workbench.agreement.rank_bootstrap.rank_bootstrap`` evaluates all resamples and jackknife items at once (per-item
 contingency tables of value levels, or pairwise sign / rank matrices). Setting its size limits to 0
 sends the same call through ``workbench.stats.bootstrap.bootstrap_resample`` with one scipy
 ``kendalltau`` / ``spearmanr`` call per resample: the oracle. Same seed, same draws, so the tables
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import tables
+import workbench.agreement.rank_bootstrap as rank_module
 from workbench.tables import agreement
 
 NUMBERS = ["estimate", "ci_low", "ci_high", "se"]
@@ -47,8 +47,8 @@ def _ratings(*, n_items: int, continuous: bool, seed: int) -> pd.DataFrame:
 
 def _both(monkeypatch, df, **kw):
     fast = agreement(df, statistics=["kendall_tau", "spearman"], n_resamples=99, **kw)
-    monkeypatch.setattr(tables, "_RANK_MAX_CELLS", 0)
-    monkeypatch.setattr(tables, "_RANK_MAX_ROWS", 0)
+    monkeypatch.setattr(rank_module, "RANK_MAX_CELLS", 0)
+    monkeypatch.setattr(rank_module, "RANK_MAX_ROWS", 0)
     loop = agreement(df, statistics=["kendall_tau", "spearman"], n_resamples=99, **kw)
     return fast, loop
 
@@ -67,7 +67,7 @@ def test_agreement_rank_bootstrap_matches_scipy_loop(monkeypatch, continuous, ag
 def test_agreement_rank_bootstrap_matrix_path_matches_scipy_loop(monkeypatch):
     # Continuous scores with the table path switched off: the n x n sign / rank matrices.
     df = _ratings(n_items=45, continuous=True, seed=4)
-    monkeypatch.setattr(tables, "_RANK_MAX_CELLS", 0)
+    monkeypatch.setattr(rank_module, "RANK_MAX_CELLS", 0)
     fast, loop = _both(monkeypatch, df, method="percentile", rng=2)
     np.testing.assert_allclose(fast[NUMBERS], loop[NUMBERS], rtol=0, atol=1e-12)
 

@@ -37,14 +37,17 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ipywidgets as W
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import schema
+from . import schema, vocab
+
+if TYPE_CHECKING:
+    from .agreement import PreparedPairs
 
 __all__ = [
     "CAUSES",
@@ -53,14 +56,14 @@ __all__ = [
     "render_text",
 ]
 
-CAUSES = ("judge_wrong", "human_wrong", "ambiguous_item", "both_acceptable", "label_noise", "other")
-"""Fallback cause vocabulary (``workbench.annotations.CAUSES`` wins when present)."""
+CAUSES = vocab.CAUSES
+"""Causes offered by the annotation form (:data:`workbench.vocab.CAUSES`)."""
 
-RESOLVE_RULES = ("per_order", "fastchat", "vote_sum", "first_order")
-"""Verdict-resolution rules for judgments made in both presentation orders."""
+RESOLVE_RULES = vocab.RULES
+"""Rules for judgments made in both presentation orders (:data:`workbench.vocab.RULES`)."""
 
 
-OVERALL = "overall"
+OVERALL = vocab.OVERALL
 TEXT_COLUMNS = (
     "prompt",
     "response_a",
@@ -70,7 +73,7 @@ TEXT_COLUMNS = (
     "explanation",
     "raw",
 )
-CEILING = "human ceiling"
+CEILING = vocab.CEILING
 MAX_QUEUE = 1000
 
 _CSS = """
@@ -175,82 +178,59 @@ def _esc(value: object) -> str:
 
 
 # --------------------------------------------------------------------------- adapters
-# The explorer sits on top of tables (agreement), bias (disagreements, probes),
+# The explorer sits on top of agreement (tidy tables), bias (disagreements, probes),
 # factors (item features) and annotations (the store). These adapters are the
 # only places that know those modules' signatures.
 
 
 def _agreement(df: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-    from . import tables
+    from .agreement import agreement
 
-    return tables.agreement(df, **kwargs)
+    return agreement(df, **kwargs)
 
 
-def _prepare_pairs(df: pd.DataFrame, *, judges: list[str], reference: str, resolve: str) -> Any:
-    """Judge/reference and ceiling pairs of :func:`workbench.tables.agreement`, unsliced.
+def _prepare_pairs(
+    df: pd.DataFrame, *, judges: list[str], reference: str, resolve: str
+) -> PreparedPairs:
+    """Judge/reference and ceiling pairs of :func:`workbench.agreement.agreement`, unsliced.
 
     The same pairs serve every slice dimension and statistic (slicing only adds
-    the grouping key), so the explorer prepares them once per selection.
+    the grouping key), so the explorer prepares them once per selection. They are
+    sliced by criterion when the table has several, as ``agreement`` does.
     """
-    from . import tables
+    from .agreement import prepare
 
-    prep = tables._prepare(
-        df,
-        judges=judges,
-        reference=reference,
-        by=[],
-        resolve=resolve,
-        ceiling=True,
-        aggregate="mean",
-        ceiling_items="judged",
-        cluster=None,
-    )
-    # agreement() slices by criterion too when the table has several
-    several = df["criterion"].astype("object").nunique() > 1
-    return prep, (["criterion"] if several else [])
+    return prepare(df, judges=judges, reference=reference, resolve=resolve)
 
 
-def _one_judge(prepared: Any, judge: str) -> Any:
+def _one_judge(prepared: PreparedPairs, judge: str) -> PreparedPairs:
     """:func:`_prepare_pairs` as if ``judge`` were the only judge of the table."""
-    from . import tables
-
-    prep, base = prepared
-    return tables._one_judge(prep, judge), base
+    return prepared.one_judge(judge)
 
 
 def _agreement_prepared(
-    prepared: Any,
+    prepared: PreparedPairs,
     *,
     slicer: pd.Series | None,
     statistic: str,
     n_resamples: int,
     rng: Any,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """``tables.agreement(df, by=["subset"] or [], ...)`` from :func:`_prepare_pairs`'s pairs.
+    """``agreement(df, by=["subset"] or [], ...)`` from :func:`_prepare_pairs`'s pairs.
 
     ``slicer``: ``item_id -> slice value`` (items without one: ``(none)``), carried in
     ``subset`` like the judgments' own column. Returns the table and the ``by`` used.
     """
-    from . import tables
-
-    prep, base = prepared
     by: list[str] = []
     if slicer is not None:
 
         def values(item_id: pd.Series) -> pd.Series:
             return item_id.map(slicer).astype("string").fillna("(none)")
 
-        prep = tables._with_slice(prep, "subset", values)
+        prepared = prepared.with_slice("subset", values)
         by = ["subset"]
-    specs = tables._statistics([statistic], prep["protocol"])
-    table = tables._emit_prepared(
-        prep,
-        specs,
-        by=[*base, *[c for c in by if c not in base]],
-        n_resamples=n_resamples,
-        confidence_level=0.95,
-        method="bca",
-        rng=rng,
+    table = prepared.emit(
+        [statistic], n_resamples=n_resamples, confidence_level=0.95, method="bca", rng=rng
     )
     return table, by
 
@@ -262,9 +242,9 @@ def _disagreements(df: pd.DataFrame, *, judge: str, reference: str) -> pd.DataFr
 
 
 def _statistics(protocol: str) -> list[str]:
-    from . import tables
+    from .agreement import DEFAULT_STATISTICS
 
-    return list(tables.DEFAULT_STATISTICS.get(protocol, ()))
+    return list(DEFAULT_STATISTICS.get(protocol, ()))
 
 
 def _probe_names(protocol: str) -> list[str]:
@@ -284,9 +264,7 @@ FLAG_TO_PROBE = {
 
 
 def _causes() -> tuple[str, ...]:
-    from . import annotations
-
-    return tuple(annotations.CAUSES)
+    return vocab.CAUSES
 
 
 def _data_version(name: str) -> str | None:

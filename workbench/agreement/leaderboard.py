@@ -1,0 +1,297 @@
+"""Model leaderboards per rater group from pairwise verdicts, and how well judges' rankings agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from .._validate import check_option
+from ..stats import ranking
+from ._frame import (
+    ITEM,
+    cluster_index,
+    individual_humans,
+    protocol_of,
+    quiet,
+    resolved_table,
+    unit_codes,
+)
+
+__all__ = ["LEADERBOARD_ITEMS", "LeaderboardItems", "leaderboard", "rank_correlation"]
+
+LeaderboardItems = Literal["human", "all"]
+LEADERBOARD_ITEMS: tuple[str, ...] = ("human", "all")
+"""Items each rater group's leaderboard is fitted on (see :func:`leaderboard`)."""
+
+
+def _rater_groups(df: pd.DataFrame) -> pd.Series:
+    """Rater group per row: pooled humans -> "human", every judge its own group."""
+    r = df["rater"].astype("object")
+    kind = df["rater_kind"].astype("object")
+    individuals = individual_humans(df)
+    group = r.copy()
+    if individuals:
+        human = r.isin(individuals)
+    elif (r == "human:majority").any():
+        human = r == "human:majority"
+    else:
+        human = r == "human"
+    group[kind == "human"] = None
+    group[human] = "human"
+    group[kind == "metric"] = None
+    return group
+
+
+def leaderboard(
+    df: pd.DataFrame,
+    *,
+    method: ranking.Method = "bradley_terry",
+    items: LeaderboardItems = "human",
+    resolve: vocab.Rule = "per_order",
+    n_resamples: int = 1000,
+    confidence_level: float = 0.95,
+    rng: np.random.Generator | int | None = 0,
+    cluster: str | Callable[[str], Hashable] | None = None,
+) -> pd.DataFrame:
+    """Model leaderboard per rater group from pairwise verdicts, with bootstrap CIs on scores and ranks.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Tidy pairwise table with ``model_a`` / ``model_b``.
+    method : {"bradley_terry", "elo"}, default "bradley_terry"
+        Bradley-Terry with ties as half wins (evalica; see
+        :func:`workbench.stats.ranking.bradley_terry`) or online Elo.
+    items : {"human", "all"}, default "human"
+        ``"human"``: every group is fitted on the items the human group judged
+        (so leaderboards are comparable; groups without such items are
+        dropped); ``"all"``: each group on everything it judged.
+    resolve : str, default "per_order"
+        Presentation-order rule (:func:`workbench.verdicts.resolve_orders`).
+    n_resamples : int, default 1000
+        Item-clustered bootstrap resamples, one common item draw for all groups.
+    confidence_level : float, default 0.95
+        Percentile intervals.
+    rng : Generator, int or None, default 0
+    cluster : str or callable, optional
+        Resample clusters of items (as in :func:`agreement`).
+
+    Returns
+    -------
+    DataFrame
+        One row per (rater_group, model): ``rater_group`` (all human raters
+        pooled as ``"human"``: every ``human:<id>`` vote counts, else
+        ``human:majority``, else ``human``; each judge its own group; ``gold``
+        its own group), ``model``, ``score``, ``ci_low``, ``ci_high``,
+        ``rank`` (1 = best by descending score; equal scores share the
+        smallest rank), ``rank_ci_low``, ``rank_ci_high``, ``n_comparisons``,
+        ``method``. ``attrs["bootstrap"]`` holds the paired bootstrap scores
+        (``groups``, ``models``, ``scores`` of shape (n_resamples, groups,
+        models)) used by :func:`rank_correlation`.
+
+    Examples
+    --------
+    Model x beats y twice and loses once; the BT odds are 2:1.
+
+    >>> import pandas as pd
+    >>> rows = [dict(dataset="toy", item_id=str(i), protocol="pairwise", criterion="overall",
+    ...              rater="human", rater_kind="human", label=lab, model_a="x", model_b="y")
+    ...         for i, lab in enumerate(["A", "A", "B"])]
+    >>> lb = leaderboard(pd.DataFrame(rows), n_resamples=50)
+    >>> lb[["rater_group", "model", "rank"]].values.tolist()
+    [['human', 'x', 1], ['human', 'y', 2]]
+    >>> round(float(lb["score"].iloc[0] / lb["score"].iloc[1]), 4)  # 2 / 1
+    2.0
+    """
+    if protocol_of(df) != "pairwise":
+        raise ValueError("df: leaderboard needs the pairwise protocol")
+    check_option("items", items, LEADERBOARD_ITEMS)
+    clusters = cluster_index(df, cluster)
+    df = resolved_table(df, resolve)
+    group = _rater_groups(df)
+    keep = group.notna() & df["label"].notna() & df["model_a"].notna() & df["model_b"].notna()
+    d = df[keep.to_numpy()].assign(_group=group[keep].to_numpy())
+    if d.empty:
+        raise ValueError("df: no labelled pairwise rows with model_a / model_b")
+    key = d[ITEM].astype("object").apply(tuple, axis=1)
+    if items == "human" and (d["_group"] == "human").any():
+        human_items = set(key[d["_group"] == "human"])
+        inside = key.isin(human_items).to_numpy()
+        d, key = d[inside], key[inside]
+    groups = sorted(d["_group"].unique(), key=lambda g: (g != "human", g))
+    models = sorted(set(d["model_a"].astype(str)) | set(d["model_b"].astype(str)))
+    midx = pd.Index(models)
+    a = midx.get_indexer(d["model_a"].astype(str))
+    b = midx.get_indexer(d["model_b"].astype(str))
+    o = d["label"].astype("object").map({"A": 1.0, "B": 0.0, "tie": 0.5}).to_numpy(float)
+    g = pd.Index(groups).get_indexer(d["_group"])
+    est, boot = ranking.bootstrap_scores(
+        a,
+        b,
+        o,
+        items=pd.factorize(key)[0] if clusters is None else unit_codes(d, clusters),
+        groups=g,
+        n_models=len(models),
+        method=method,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    alpha = (1 - confidence_level) / 2
+    rk = ranking.ranks(est)
+    brk = ranking.ranks(boot)
+    with quiet():
+        lo, hi = np.nanquantile(boot, [alpha, 1 - alpha], axis=0)
+        rlo, rhi = np.nanquantile(brk, [alpha, 1 - alpha], axis=0)
+    records = []
+    for k, name in enumerate(groups):
+        sel = g == k
+        n_cmp = np.bincount(a[sel], minlength=len(models)) + np.bincount(
+            b[sel], minlength=len(models)
+        )
+        for m, model in enumerate(models):
+            if n_cmp[m] == 0:
+                continue
+            records.append(
+                {
+                    "rater_group": name,
+                    "model": model,
+                    "score": est[k, m],
+                    "ci_low": lo[k, m],
+                    "ci_high": hi[k, m],
+                    "rank": rk[k, m],
+                    "rank_ci_low": rlo[k, m],
+                    "rank_ci_high": rhi[k, m],
+                    "n_comparisons": int(n_cmp[m]),
+                    "method": method,
+                }
+            )
+    out = pd.DataFrame.from_records(records)
+    out["rank"] = out["rank"].astype("int64")
+    out = out.sort_values(
+        ["rater_group", "rank", "model"],
+        key=lambda s: s.map(lambda v: (v != "human", v)) if s.name == "rater_group" else s,
+        kind="stable",
+    ).reset_index(drop=True)
+    out.attrs["bootstrap"] = {"groups": groups, "models": models, "scores": boot}
+    return out
+
+
+def rank_correlation(
+    leaderboard_df: pd.DataFrame,
+    *,
+    reference: str = "human",
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
+    """Correlation of each judge group's model ranking with the reference group's.
+
+    Parameters
+    ----------
+    leaderboard_df : DataFrame
+        Output of :func:`leaderboard`.
+    reference : str, default "human"
+        The ``rater_group`` the others are compared with.
+    confidence_level : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        One row per (judge group, statistic): ``judge``, ``reference``,
+        ``statistic`` (``pearson_rank`` = Pearson on the integer ranks,
+        ``spearman`` and ``kendall_tau`` on the scores), ``estimate``,
+        ``ci_low``, ``ci_high``, ``n_models`` (models ranked by both),
+        ``ci_method``. Intervals are percentile intervals over the paired
+        leaderboard bootstrap (``leaderboard_df.attrs["bootstrap"]``, same item
+        draws for both groups) when present, else Fisher-z intervals over models
+        (``pearson_rank``, ``spearman``; Kendall's with the Fieller et al. 1957 SE).
+
+    Notes
+    -----
+    Published check: on LLMFAO, Pearson on Bradley-Terry ranks from crowd votes
+    vs GPT-4 verdicts on the crowd pairs = 0.730918 (Ustalov's leaderboard
+    notebook), reproduced in ``tests/test_tables.py``. The bootstrap interval of
+    a rank correlation is centred below the estimate: resampling adds noise
+    to both leaderboards, which lowers their correlation.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lb = pd.DataFrame({"rater_group": ["human"] * 4 + ["j"] * 4, "model": list("wxyz") * 2,
+    ...                    "score": [4.0, 3, 2, 1, 4, 3, 1, 2], "rank": [1, 2, 3, 4, 1, 2, 4, 3]})
+    >>> t = rank_correlation(lb)
+    >>> t[["statistic", "estimate"]].round(4).values.tolist()  # 1 - 6*2/(4*15); tau = (5-1)/6
+    [['pearson_rank', 0.8], ['spearman', 0.8], ['kendall_tau', 0.6667]]
+    """
+    from scipy import stats as ss
+
+    lb = leaderboard_df
+    if reference not in set(lb["rater_group"]):
+        raise ValueError(f"reference: rater_group {reference!r} not in the leaderboard")
+    boot = lb.attrs.get("bootstrap")
+    ref = lb[lb["rater_group"] == reference].set_index("model")
+    alpha = (1 - confidence_level) / 2
+    z = ss.norm.isf(alpha)
+    records = []
+    for judge in [g for g in lb["rater_group"].unique() if g != reference]:
+        j = lb[lb["rater_group"] == judge].set_index("model")
+        common = ref.index.intersection(j.index)
+        n = len(common)
+        rx, ry = ref.loc[common, "rank"].to_numpy(float), j.loc[common, "rank"].to_numpy(float)
+        sx, sy = ref.loc[common, "score"].to_numpy(float), j.loc[common, "score"].to_numpy(float)
+        est = {
+            "pearson_rank": ss.pearsonr(rx, ry)[0] if n > 2 else np.nan,
+            "spearman": ss.spearmanr(sx, sy)[0] if n > 2 else np.nan,
+            "kendall_tau": ss.kendalltau(sx, sy)[0] if n > 2 else np.nan,
+        }
+        cis: dict[str, tuple[float, float]] = {}
+        ci_method = "fisher z"
+        if boot is not None and reference in boot["groups"] and judge in boot["groups"]:
+            ci_method = "paired bootstrap percentile"
+            cols = pd.Index(boot["models"]).get_indexer(common)
+            s = boot["scores"][:, :, cols]
+            bx = s[:, boot["groups"].index(reference)]
+            by_ = s[:, boot["groups"].index(judge)]
+            vals = {k: [] for k in est}
+            for u, v in zip(bx, by_, strict=True):
+                ok = np.isfinite(u) & np.isfinite(v)
+                if ok.sum() < 3:
+                    continue
+                ru, rv = ranking.ranks(u[ok]), ranking.ranks(v[ok])
+                vals["pearson_rank"].append(np.corrcoef(ru, rv)[0, 1])
+                vals["spearman"].append(ss.spearmanr(u[ok], v[ok])[0])
+                vals["kendall_tau"].append(ss.kendalltau(u[ok], v[ok])[0])
+            for k, v in vals.items():
+                v = np.asarray(v, float)
+                v = v[np.isfinite(v)]
+                cis[k] = tuple(np.quantile(v, [alpha, 1 - alpha])) if v.size else (np.nan, np.nan)
+        else:
+            for k, r in est.items():
+                se = (
+                    np.sqrt(0.437 / (n - 4))
+                    if k == "kendall_tau" and n > 4
+                    else 1 / np.sqrt(n - 3)
+                    if n > 3
+                    else np.nan
+                )
+                with quiet():
+                    cis[k] = (
+                        float(np.tanh(np.arctanh(r) - z * se)),
+                        float(np.tanh(np.arctanh(r) + z * se)),
+                    )
+        for k, r in est.items():
+            records.append(
+                {
+                    "judge": judge,
+                    "reference": reference,
+                    "statistic": k,
+                    "estimate": float(r),
+                    "ci_low": float(cis[k][0]),
+                    "ci_high": float(cis[k][1]),
+                    "n_models": n,
+                    "ci_method": ci_method,
+                }
+            )
+    return pd.DataFrame.from_records(records)

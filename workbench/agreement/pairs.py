@@ -1,0 +1,208 @@
+"""Reference resolution and the pairs every agreement statistic is computed on.
+
+A *pair* is one row with the compared value ``x`` (a judge's verdict, or an annotator's
+vote for the ceiling) and the reference value ``y`` of the same item, plus the item key,
+the integer item code and the slicing columns. Three kinds:
+
+- :func:`judge_pairs`: a judge against one reference rater (``human:majority``, ``gold``, ...
+  as found by :func:`resolve_reference`);
+- :func:`ceiling_pairs`: every individual annotator against the majority of the *other*
+  annotators of the item (the human-human ceiling);
+- :func:`others_pairs`: a judge against each annotator's others' majority
+  (``reference="others"``: the ceiling's own footing).
+
+The definitions are in the docstring of :mod:`workbench.agreement`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import verdicts
+from ._frame import ITEM, ITEM_CODE, individual_humans, rows_of, values
+
+__all__ = [
+    "ceiling_pairs",
+    "judge_pairs",
+    "others_pairs",
+    "reference_values",
+    "resolve_reference",
+]
+
+
+def resolve_reference(df: pd.DataFrame, reference: str) -> tuple[pd.DataFrame, str]:
+    """The table and the rater id that ``reference`` stands for.
+
+    ``"human"``: ``human:majority``, else ``human``, else the majority of the
+    individual ``human:<id>`` raters (appended to the returned table by
+    :func:`workbench.verdicts.majority_vote`), else ``gold``. Any other string must
+    be a rater of ``df``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"rater": ["gold", "j"], "rater_kind": ["gold", "llm"]})
+    >>> resolve_reference(df, "human")[1]  # nobody else: the curated label stands in
+    'gold'
+    """
+    raters = set(pd.Series(df["rater"].unique()).astype("object"))
+    if reference != "human":
+        if reference not in raters:
+            raise ValueError(f"reference: rater {reference!r} not in the table")
+        return df, reference
+    for name in ("human:majority", "human"):
+        if name in raters:
+            return df, name
+    if individual_humans(df):
+        maj = verdicts.majority_vote(df)
+        return pd.concat([df, maj], ignore_index=True), "human:majority"
+    # A curated gold label stands in for people only when nobody else is there
+    # (LLMFAO's 7 training pairs carry gold *beside* 124 crowd workers).
+    if "gold" in raters:
+        return df, "gold"
+    raise ValueError(
+        "reference: 'human' found no human:majority, human, gold or human:<id> rater; "
+        f"raters are {sorted(raters)[:10]}"
+    )
+
+
+def reference_values(df: pd.DataFrame, ref: str, protocol: str) -> pd.DataFrame:
+    """One row per item of rater ``ref``: the item key (and item code) and its value ``y``.
+
+    Raises ValueError when ``ref`` has several rows on an item (e.g. both
+    presentation orders of an unresolved judge).
+    """
+    rows = rows_of(df, [ref], [*ITEM, ITEM_CODE])
+    out = rows[ITEM + ([ITEM_CODE] if ITEM_CODE in rows.columns else [])].copy()
+    out["y"] = values(rows, protocol).to_numpy()
+    coded = ITEM_CODE in out.columns and bool((out[ITEM_CODE].to_numpy() >= 0).all())
+    # The integer item code stands for the item key (one code per key): same test, no strings.
+    if (out[ITEM_CODE].duplicated() if coded else out.duplicated(ITEM)).any():
+        raise ValueError(
+            f"reference: rater {ref!r} has several rows per item (presentation orders?); "
+            "resolve them first (resolve='fastchat' etc.) or pick another reference"
+        )
+    return out
+
+
+def judge_pairs(
+    df: pd.DataFrame, rater: str, reference: pd.DataFrame, protocol: str, by: list[str]
+) -> pd.DataFrame:
+    """One row per judgment of ``rater`` with the reference value of its item.
+
+    ``reference`` comes from :func:`reference_values`. Rows where either side is NA
+    (unparsable output, tied majority) are left out; ``by`` columns come from the
+    judge's row.
+    """
+    rows = rows_of(df, [rater], [*ITEM, *by, ITEM_CODE])
+    coded = ITEM_CODE in rows.columns and ITEM_CODE in reference.columns
+    left = rows[ITEM + [c for c in by if c not in ITEM] + ([ITEM_CODE] if coded else [])].copy()
+    left["x"] = values(rows, protocol).to_numpy()
+    if coded:
+        # Look the reference up by integer item code: the rows (and their order) of an
+        # inner merge on the item key, which is unique in ``reference``.
+        codes = left[ITEM_CODE].to_numpy()
+        size = int(np.max(np.r_[codes, reference[ITEM_CODE].to_numpy(), -1])) + 1
+        where = np.full(size, -1)
+        where[reference[ITEM_CODE].to_numpy()] = np.arange(len(reference))
+        pos = where[codes]
+        out = left[pos >= 0].copy()
+        out["y"] = reference["y"].to_numpy()[pos[pos >= 0]]
+    else:
+        out = left.merge(reference, on=ITEM, how="inner")
+    out = out[out["x"].notna() & out["y"].notna()]
+    return out
+
+
+def ceiling_pairs(
+    df: pd.DataFrame, protocol: str, by: list[str], humans: list[str] | None = None
+) -> pd.DataFrame:
+    """(annotator value, majority of the other annotators) for every annotator vote.
+
+    All of the annotator's own votes on the item are left out (a person may
+    have voted twice, e.g. in both presentation orders). ``humans``: the
+    individual annotators of ``df`` when already known. Ratings: the mean of
+    the others' scores. A tied others' majority leaves the vote out. Empty
+    without two annotators.
+
+    Examples
+    --------
+    Item 0: A A B; item 1: B B B. Annotator 3 faces A on item 0; 1 and 2 face a 1-1 tie:
+
+    >>> votes = {"human:1": "AB", "human:2": "AB", "human:3": "BB"}
+    >>> df = pd.DataFrame([dict(dataset="t", item_id=str(i), criterion="overall", rater=r,
+    ...                         rater_kind="human", label=lab)
+    ...                    for r, labels in votes.items() for i, lab in enumerate(labels)])
+    >>> ceiling_pairs(df, "pairwise", [])[["item_id", "rater", "x", "y"]].values.tolist()
+    [['1', 'human:1', 'B', 'B'], ['1', 'human:2', 'B', 'B'], ['0', 'human:3', 'B', 'A'], \
+['1', 'human:3', 'B', 'B']]
+    """
+    if humans is None:
+        humans = individual_humans(df)
+    if len(humans) < 2:
+        return pd.DataFrame()
+    rows = rows_of(df, humans, [*ITEM, *by, ITEM_CODE])
+    v = rows[ITEM + [c for c in by if c not in ITEM] + ["rater"]].astype("object").copy()
+    v["x"] = values(rows, protocol).to_numpy()
+    coded = ITEM_CODE in rows.columns
+    if coded:
+        v[ITEM_CODE] = rows[ITEM_CODE].to_numpy()
+    v = v[v["x"].notna()]
+    if v.empty:
+        return pd.DataFrame()
+    if coded:
+        v["_item"] = pd.factorize(v[ITEM_CODE].to_numpy())[0]
+    else:
+        v["_item"] = v.groupby(ITEM, sort=False).ngroup()
+    own = v.groupby(["_item", "rater"], sort=False).ngroup().to_numpy()
+    item = v["_item"].to_numpy()
+    if protocol == "rating":
+        v["y"] = _others_mean(v["x"].astype(float).to_numpy(), item, own)
+    else:
+        v["y"] = _others_majority(v["x"], item, own)
+    return v[v["y"].notna()].drop(columns="_item")
+
+
+def _others_mean(x: np.ndarray, item: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Per vote: mean of the item's scores without this annotator's (NaN when none is left)."""
+    tot = np.bincount(item, weights=x)[item] - np.bincount(own, weights=x)[own]
+    others = np.bincount(item)[item] - np.bincount(own)[own]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(others > 0, tot / np.maximum(others, 1), np.nan)
+
+
+def _others_majority(x: pd.Series, item: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Per vote: majority label of the item's votes without this annotator's (None if tied)."""
+    codes, labels = pd.factorize(x, sort=True)
+    labels = np.asarray(labels, dtype=object)
+    k = len(labels)
+    per_item = np.zeros((item.max() + 1, k))
+    np.add.at(per_item, (item, codes), 1)
+    per_own = np.zeros((own.max() + 1, k))
+    np.add.at(per_own, (own, codes), 1)
+    c = per_item[item] - per_own[own]  # leave this annotator's votes out
+    top = c.max(axis=1)
+    unique = (c == top[:, None]).sum(axis=1) == 1
+    y = labels[c.argmax(axis=1)]
+    return np.where(unique & (top > 0), y, None)
+
+
+def others_pairs(
+    df: pd.DataFrame, rater: str, loo: pd.DataFrame, protocol: str, by: list[str]
+) -> pd.DataFrame:
+    """One row per (judgment of ``rater``, annotator of its item): reference = others' majority.
+
+    ``loo`` is :func:`ceiling_pairs` without ``by``: per annotator vote the
+    majority of the item's other annotators. An annotator with several votes on
+    an item gives one pair per vote, as in the ceiling. The annotator is in
+    column ``_annotator``.
+    """
+    rows = rows_of(df, [rater], [*ITEM, *by, ITEM_CODE])
+    left = rows[
+        ITEM + [c for c in by if c not in ITEM] + [c for c in [ITEM_CODE] if c in rows]
+    ].copy()
+    left[ITEM] = left[ITEM].astype("object")
+    left["x"] = values(rows, protocol).to_numpy()
+    left = left[left["x"].notna()]
+    ref = loo[[*ITEM, "rater", "y"]]
+    return left.merge(ref.rename(columns={"rater": "_annotator"}), on=ITEM, how="inner")

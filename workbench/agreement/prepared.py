@@ -1,0 +1,441 @@
+"""The pairs of an agreement table prepared once, then sliced and estimated many times.
+
+:func:`prepare` does everything of :func:`workbench.agreement.agreement` that does not
+depend on the statistics, the bootstrap or the seed: resolving presentation orders and the
+reference, pairing every judge with it, and building the human-ceiling pairs. The result,
+a :class:`PreparedPairs`, is immutable; :meth:`PreparedPairs.with_slice` adds an item-level
+slicing column, :meth:`PreparedPairs.one_judge` keeps one judge as if the others were not in
+the table, and :meth:`PreparedPairs.emit` computes the agreement table. The explorer
+prepares once per selection and emits for every slicing and statistic::
+
+    prepare(df, judges=js, reference=r).with_slice("subset", f).one_judge(j).emit(["cohen_kappa"])
+
+``agreement(df, **options)`` is ``prepare(df, ...).emit(statistics, ...)``, number for number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from .._validate import check_option
+from ..stats.bootstrap import Method
+from ._frame import (
+    ITEM_CODE,
+    check_by,
+    cluster_index,
+    individual_humans,
+    item_codes,
+    label_set,
+    protocol_of,
+    resolved_table,
+    unit_codes,
+    values,
+    with_item_codes,
+    xy,
+)
+from .estimate import estimate_block, statistic_specs
+from .pairs import ceiling_pairs, judge_pairs, others_pairs, reference_values, resolve_reference
+
+__all__ = [
+    "AGGREGATES",
+    "CEILING_ITEMS",
+    "COLUMNS",
+    "Aggregate",
+    "CeilingItems",
+    "JudgePairs",
+    "PreparedPairs",
+    "ceiling_options",
+    "prepare",
+]
+
+Aggregate = Literal["mean", "pooled"]
+AGGREGATES: tuple[str, ...] = ("mean", "pooled")
+"""How comparisons with individual annotators are combined (ceiling, ``reference="others"``)."""
+CeilingItems = Literal["judged", "compared", "all"]
+CEILING_ITEMS: tuple[str, ...] = ("judged", "compared", "all")
+"""Items the human ceiling is computed on (see :mod:`workbench.agreement`)."""
+
+COLUMNS = [
+    "judge",
+    "reference",
+    "statistic",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "se",
+    "n_items",
+    "kind",
+]
+"""Columns of :func:`workbench.agreement.agreement` after the ``by`` columns."""
+
+
+class JudgePairs(NamedTuple):
+    """The pairs of one judge."""
+
+    judge: str
+    """Rater id."""
+    pairs: pd.DataFrame
+    """One row per compared judgment: item key, item code, slicing columns, ``x``, ``y``."""
+    annotator_column: str | None
+    """Column naming the annotator of each pair when the statistic is averaged over
+    annotators (``reference="others"`` with ``aggregate="mean"``), else None."""
+
+
+def ceiling_options(
+    ceiling: bool | Aggregate, aggregate: Aggregate | None
+) -> tuple[bool, Aggregate]:
+    """(ceiling rows wanted, aggregation) from the ``ceiling`` and ``aggregate`` arguments.
+
+    A string ``ceiling`` names the aggregation too; ``aggregate`` must then agree.
+
+    Examples
+    --------
+    >>> ceiling_options("pooled", None), ceiling_options(False, None)
+    ((True, 'pooled'), (False, 'mean'))
+    """
+    check_option("ceiling", ceiling, (True, False, *AGGREGATES))
+    check_option("aggregate", aggregate, (None, *AGGREGATES))
+    named = ceiling if isinstance(ceiling, str) else None
+    if aggregate is not None and named is not None and aggregate != named:
+        raise ValueError(f"aggregate: {aggregate!r} contradicts ceiling={ceiling!r}")
+    return bool(ceiling), aggregate or named or "mean"
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedPairs:
+    """Judge/reference and ceiling pairs of one table, before any statistic (:func:`prepare`).
+
+    Immutable: :meth:`with_slice` and :meth:`one_judge` return new instances (the pair
+    frames are shared, never modified).
+    """
+
+    protocol: str
+    """``pairwise``, ``binary`` or ``rating``."""
+    reference: str
+    """The reference rater of the judge rows (``human:majority``, ``gold``, ``others' majority``...)."""
+    aggregate: Aggregate
+    """How per-annotator comparisons are combined (ceiling, ``reference="others"``)."""
+    clusters: pd.Series | None
+    """Cluster code per item key (None: items are the resampling units)."""
+    categories: list[str] | None
+    """Label set shared by every judge, slice and the ceiling (None for ratings)."""
+    judges: tuple[JudgePairs, ...]
+    """Pairs of every judge with at least one comparison, in the order of ``judge_names``."""
+    ceiling: pd.DataFrame | None
+    """Ceiling pairs on ``ceiling_items`` (column ``rater`` = the annotator); None: no ceiling rows."""
+    ceiling_items: CeilingItems
+    """Which items the ceiling uses."""
+    ceiling_all: pd.DataFrame | None
+    """Ceiling pairs on all items (for :meth:`one_judge`)."""
+    judged_by: Mapping[str, np.ndarray]
+    """Item codes each judge gave a verdict on (``ceiling_items="judged"``)."""
+    labels_by: Mapping[str, frozenset[str]]
+    """Labels each rater used (label protocols; for :meth:`one_judge`'s category set)."""
+    judge_names: tuple[str, ...]
+    """The judges asked for (some may have no pairs)."""
+    by: tuple[str, ...] = ()
+    """Slicing columns the pairs carry: :meth:`emit`'s default ``by``."""
+
+    def with_slice(self, column: str, values: Callable[[pd.Series], pd.Series]) -> PreparedPairs:
+        """The pairs with an item-level column ``column = values(item_id)``, added to ``by``.
+
+        Equivalent to preparing a table that carries that column on every row: a
+        pair takes it from its judge's (ceiling: annotator's) row, i.e. from its item.
+        """
+
+        def add(pairs: pd.DataFrame) -> pd.DataFrame:
+            return pairs.assign(**{column: values(pairs["item_id"]).array})
+
+        return dataclasses.replace(
+            self,
+            judges=tuple(j._replace(pairs=add(j.pairs)) for j in self.judges),
+            ceiling=None if self.ceiling is None else add(self.ceiling),
+            by=self.by if column in self.by else (*self.by, column),
+        )
+
+    def one_judge(self, judge: str) -> PreparedPairs:
+        """The pairs as prepared from the same table without the other judges' rows.
+
+        The judge's pairs are unchanged; the ceiling is restricted to the items this
+        judge judged and the label set to the labels of this judge and the non-judges.
+
+        Examples
+        --------
+        Judge ``j`` says tie, which ``k`` never does; ``k`` alone has labels A, B only:
+
+        >>> votes = {"human": ["A", "A", "B"], "j": ["A", "tie", "B"], "k": ["A", "B", "B"]}
+        >>> rows = [dict(dataset="t", item_id=str(i), protocol="pairwise", criterion="overall",
+        ...              rater=r, rater_kind="human" if r == "human" else "llm", label=lab)
+        ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
+        >>> df = pd.DataFrame(rows)
+        >>> one = prepare(df, judges=["j", "k"]).one_judge("k")
+        >>> one.categories, [p.judge for p in one.judges]
+        (['A', 'B'], ['k'])
+        >>> from workbench.agreement import agreement
+        >>> a = one.emit(["gwet_ac1"], n_resamples=50, method="percentile", rng=0)
+        >>> b = agreement(df[df["rater"] != "j"], statistics=["gwet_ac1"], n_resamples=50,
+        ...               method="percentile")
+        >>> a.equals(b)  # same numbers as the table without j's rows
+        True
+        """
+        if judge not in self.judge_names:
+            raise ValueError(f"judge: {judge!r} is not one of {list(self.judge_names)}")
+        judges = tuple(j for j in self.judges if j.judge == judge)
+        cp = self.ceiling_all
+        if cp is not None and len(cp) and self.ceiling_items != "all":
+            if self.ceiling_items == "judged":
+                seen = self.judged_by[judge]
+            else:
+                seen = np.concatenate([j.pairs[ITEM_CODE].to_numpy() for j in judges] or [[]])
+            if len(seen):
+                cp = cp[np.isin(cp[ITEM_CODE].to_numpy(), seen)]
+        categories = self.categories
+        if categories is not None:
+            labels = set(self.labels_by.get(judge, ()))
+            for rater in set(self.labels_by) - set(self.judge_names):
+                labels |= self.labels_by[rater]
+            categories = sorted(labels)
+        return dataclasses.replace(
+            self,
+            judges=judges,
+            judge_names=(judge,),
+            ceiling=cp if cp is not None and len(cp) else None,
+            categories=categories,
+        )
+
+    def emit(
+        self,
+        statistics: Sequence[str] | Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        by: Sequence[str] | None = None,
+        ties: str | None = None,
+        n_resamples: int = 2000,
+        confidence_level: float = 0.95,
+        method: Method = "bca",
+        rng: np.random.Generator | int | None = 0,
+    ) -> pd.DataFrame:
+        """The agreement table of these pairs, sliced by ``by`` (default: :attr:`by`).
+
+        ``statistics``, ``ties`` and the bootstrap options are those of
+        :func:`workbench.agreement.agreement`, which returns exactly this table.
+        """
+        specs = statistic_specs(statistics, self.protocol)
+        if ties is not None and "percent_agreement" in specs:
+            specs["percent_agreement"] = {**specs["percent_agreement"], "ties": ties}
+        by = list(self.by if by is None else by)
+        gen = np.random.default_rng(rng)
+        kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method)
+        records: list[dict[str, Any]] = []
+        for judge in self.judges:
+            pairs, humans = judge.pairs, judge.annotator_column
+            records += self._records(pairs, judge.judge, "judge", humans, specs, by, rng=gen, **kw)
+        if self.ceiling is not None:
+            humans = "rater" if self.aggregate == "mean" else None
+            pairs = self.ceiling
+            records += self._records(
+                pairs, vocab.CEILING, "ceiling", humans, specs, by, rng=gen, **kw
+            )
+        out = pd.DataFrame.from_records(records, columns=[*by, *COLUMNS])
+        out["n_items"] = out["n_items"].astype("int64")
+        return out
+
+    def _records(
+        self,
+        pairs: pd.DataFrame,
+        judge: str,
+        kind: str,
+        humans_col: str | None,
+        specs: dict[str, dict[str, Any]],
+        by: list[str],
+        **kw: Any,
+    ) -> list[dict[str, Any]]:
+        """The table rows of one judge (or the ceiling), per slice and statistic."""
+        records = []
+        groups = pairs.groupby(by, sort=True, dropna=False) if by else [((), pairs)]
+        for key, block in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            x, y = xy(block, self.protocol)
+            items = item_codes(block)
+            units = items if self.clusters is None else unit_codes(block, self.clusters)
+            humans = block[humans_col].to_numpy(object).astype(str) if humans_col else None
+            est = estimate_block(
+                x,
+                y,
+                units,
+                humans,
+                specs,
+                aggregate=self.aggregate,
+                categories=self.categories,
+                **kw,
+            )
+            n_all = int(items.max()) + 1
+            for name, (e, lo, hi, se) in est.items():
+                n_used = n_all
+                opts = specs[name]
+                if name == "percent_agreement" and opts.get("ties") == "drop":
+                    # Items where either side says tie are dropped (MT-Bench S2): count the rest.
+                    tie = opts.get("tie_label", "tie")
+                    kept = (x != tie) & (y != tie)
+                    n_used = int(np.unique(items[kept]).size)
+                records.append(
+                    {
+                        **dict(zip(by, key, strict=True)),
+                        "judge": judge,
+                        "reference": self.reference if kind == "judge" else vocab.OTHERS,
+                        "statistic": name,
+                        "estimate": float(e),
+                        "ci_low": float(lo),
+                        "ci_high": float(hi),
+                        "se": float(se),
+                        "n_items": n_used,
+                        "kind": kind,
+                    }
+                )
+        return records
+
+
+def prepare(
+    df: pd.DataFrame,
+    *,
+    judges: Sequence[str] | None = None,
+    reference: str = "human",
+    by: Sequence[str] = (),
+    resolve: vocab.Rule = "per_order",
+    ceiling: bool | Aggregate = True,
+    aggregate: Aggregate | None = None,
+    ceiling_items: CeilingItems = "judged",
+    cluster: str | Callable[[str], Hashable] | None = None,
+) -> PreparedPairs:
+    """The (judge, reference) and ceiling pairs of :func:`workbench.agreement.agreement`.
+
+    Parameters
+    ----------
+    df, judges, reference, by, resolve, ceiling, aggregate, ceiling_items, cluster
+        As in :func:`workbench.agreement.agreement` (``criterion`` is added to ``by``
+        when the table has several). Independent of the statistics, the bootstrap
+        and the seed: a caller slicing the same selection several ways (the
+        explorer) prepares once and adds an item-level slice column with
+        :meth:`PreparedPairs.with_slice`.
+
+    Returns
+    -------
+    PreparedPairs
+
+    Examples
+    --------
+    >>> votes = {"human": ["A", "A", "B"], "j": ["A", "B", "B"]}
+    >>> rows = [dict(dataset="t", item_id=str(i), protocol="pairwise", criterion="overall",
+    ...              rater=r, rater_kind="human" if r == "human" else "llm", label=lab)
+    ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
+    >>> prep = prepare(pd.DataFrame(rows))
+    >>> prep.reference, prep.judge_names, prep.ceiling is None  # one human: no ceiling
+    ('human', ('j',), True)
+    >>> t = prep.emit(["percent_agreement"], n_resamples=50)
+    >>> t[["judge", "estimate", "n_items"]].values.tolist()  # 2 of 3 items agree
+    [['j', 0.6666666666666666, 3]]
+    """
+    protocol = protocol_of(df)
+    by = check_by(df, by)
+    want_ceiling, aggregate = ceiling_options(ceiling, aggregate)
+    check_option("ceiling_items", ceiling_items, CEILING_ITEMS)
+    clusters = cluster_index(df, cluster)
+    df = resolved_table(df, resolve, by)
+    humans = individual_humans(df)  # an on-the-fly majority adds no individual annotator
+    loo = None
+    if reference == "others":
+        df = with_item_codes(df)
+        loo = ceiling_pairs(df, protocol, [], humans)
+        if loo.empty:
+            raise ValueError(
+                "reference: 'others' needs items with at least two individual human:<id> "
+                f"annotators; found {humans[:10]}"
+            )
+        ref = vocab.OTHERS
+    else:
+        df, ref = resolve_reference(df, reference)
+        df = with_item_codes(df)
+    raters = df["rater"].astype("object")
+    judges = _judges(df, raters, judges)
+    ref_values = reference_values(df, ref, protocol) if loo is None else None
+    pairs = []
+    for judge in judges:
+        if loo is None:
+            p = judge_pairs(df, judge, ref_values, protocol, by)
+        else:
+            p = others_pairs(df, judge, loo, protocol, by)
+        if len(p):
+            per_annotator = loo is not None and aggregate == "mean"
+            pairs.append(JudgePairs(judge, p, "_annotator" if per_annotator else None))
+    cp = cp_all = None
+    judged_by: dict[str, np.ndarray] = {}
+    if want_ceiling:
+        cp = cp_all = ceiling_pairs(df, protocol, by, humans)
+        if len(cp) and ceiling_items != "all":
+            seen, judged_by = _ceiling_seen(df, raters, judges, pairs, protocol, ceiling_items)
+            if len(seen):
+                cp = cp[np.isin(cp[ITEM_CODE].to_numpy(), seen)]
+        if not len(cp):
+            cp = None
+    return PreparedPairs(
+        protocol=protocol,
+        reference=ref,
+        aggregate=aggregate,
+        clusters=clusters,
+        categories=label_set(df, protocol),
+        judges=tuple(pairs),
+        ceiling=cp,
+        ceiling_items=ceiling_items,
+        ceiling_all=cp_all,
+        judged_by=judged_by,
+        labels_by=_labels_by(df, raters, protocol),
+        judge_names=tuple(judges),
+        by=tuple(by),
+    )
+
+
+def _judges(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:
+    """The judges asked for (checked), or every rater of kind ``llm`` or ``metric``."""
+    if judges is None:
+        kind = df["rater_kind"].astype("object")
+        return sorted(raters[kind.isin(["llm", "metric"])].unique().tolist())
+    judges = list(judges)
+    unknown = sorted(set(judges) - set(raters.unique()))
+    if unknown:
+        raise ValueError(f"judges: not in the table: {unknown}")
+    return judges
+
+
+def _ceiling_seen(
+    df: pd.DataFrame,
+    raters: pd.Series,
+    judges: list[str],
+    pairs: list[JudgePairs],
+    protocol: str,
+    ceiling_items: CeilingItems,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(item codes the ceiling keeps, item codes per judge) for ``"judged"`` / ``"compared"``."""
+    if ceiling_items == "compared":
+        compared = [p.pairs[ITEM_CODE].to_numpy() for p in pairs]
+        return (np.concatenate(compared) if compared else np.array([], dtype=np.int64)), {}
+    valued = values(df, protocol).notna().to_numpy()
+    judged = raters.isin(judges).to_numpy() & valued
+    codes = df[ITEM_CODE].to_numpy()
+    judged_by = {j: codes[(raters == j).to_numpy() & valued] for j in judges}
+    return codes[judged], judged_by
+
+
+def _labels_by(df: pd.DataFrame, raters: pd.Series, protocol: str) -> dict[str, frozenset[str]]:
+    """Labels each rater used (empty for ratings)."""
+    if protocol == "rating":
+        return {}
+    rated = pd.DataFrame({"rater": raters.to_numpy(), "label": df["label"].to_numpy()})
+    return {
+        rater: frozenset(str(v) for v in labels.unique())
+        for rater, labels in rated.dropna().groupby("rater", sort=False)["label"]
+    }

@@ -1,0 +1,168 @@
+"""The agreement table: each judge against the reference, with bootstrap CIs and the human ceiling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from .._validate import check_option
+from ..stats.bootstrap import Method
+from ._frame import check_by, protocol_of
+from .estimate import statistic_specs
+from .prepared import CEILING_ITEMS, Aggregate, CeilingItems, ceiling_options, prepare
+
+__all__ = ["agreement"]
+
+
+def agreement(
+    df: pd.DataFrame,
+    *,
+    judges: Sequence[str] | None = None,
+    reference: str = "human",
+    statistics: Sequence[str] | Mapping[str, Mapping[str, Any]] | None = None,
+    by: Sequence[str] | None = None,
+    resolve: vocab.Rule = "per_order",
+    ceiling: bool | Aggregate = True,
+    n_resamples: int = 2000,
+    confidence_level: float = 0.95,
+    method: Method = "bca",
+    rng: np.random.Generator | int | None = 0,
+    ties: str | None = None,
+    aggregate: Aggregate | None = None,
+    ceiling_items: CeilingItems = "judged",
+    cluster: str | Callable[[str], Hashable] | None = None,
+) -> pd.DataFrame:
+    """Agreement of each judge with the human reference, with bootstrap CIs and the human ceiling.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Tidy judgment table of one protocol (pairwise, binary or rating).
+    judges : sequence of str, optional
+        Raters to compare with the reference. Default: every rater of kind
+        ``llm`` or ``metric``.
+    reference : str, default "human"
+        ``"human"`` (``human:majority``, else ``human``, ... see
+        :mod:`workbench.agreement`), ``"others"`` (per annotator, the majority of the item's
+        other annotators: the ceiling's own reference, so judge and ceiling
+        rows are comparable; needs individual ``human:<id>`` raters), or an
+        explicit rater id.
+    statistics : sequence of str or mapping name -> options, optional
+        Names in :data:`workbench.stats.SUFFICIENT`. Default
+        :data:`DEFAULT_STATISTICS` of the protocol (Krippendorff's α is
+        nominal for labels, interval for ratings; ICC is ``ICC2``).
+    by : sequence of str, optional
+        Slicing columns, any columns of ``df`` (``subset``, ``order``,
+        ``turn``, ``model``, factor bins from :func:`workbench.slicing.add_bins`
+        ...), taken from the judge's row (ceiling rows: from the annotator's
+        row). ``criterion`` is added when the table has several.
+    resolve : {"per_order", "fastchat", "vote_sum", "first_order"}, default "per_order"
+        How a judge's two presentation orders become verdicts
+        (:func:`workbench.verdicts.resolve_orders`).
+    ceiling : bool or {"mean", "pooled"}, default True
+        Add human-ceiling rows, when the table has at least two individual
+        ``human:<id>`` annotators. A string also sets ``aggregate``.
+    n_resamples : int, default 2000
+        Bootstrap resamples (items are resampled, all rows of an item together).
+    confidence_level : float, default 0.95
+    method : {"bca", "percentile"}, default "bca"
+    rng : Generator, int or None, default 0
+        Seed: the default makes the table reproducible.
+    ties : str, optional
+        Tie policy passed to ``percent_agreement`` (``ties=``); None uses its default.
+    aggregate : {"mean", "pooled"}, optional
+        How comparisons with individual annotators are combined, for the
+        ceiling and for ``reference="others"``: ``"mean"`` = the statistic per
+        annotator, then the unweighted mean over annotators; ``"pooled"`` =
+        once on all (value, others' majority) pairs. Default: ``ceiling`` when
+        it is a string, else ``"mean"``.
+    ceiling_items : {"judged", "compared", "all"}, default "judged"
+        Items the ceiling is computed on (:mod:`workbench.agreement`): those with a
+        verdict of at least one judge, those where at least one judge was
+        compared with the reference, or all.
+    cluster : str or callable, optional
+        Resample clusters of items instead of items: a column of ``df`` (one
+        value per item) or a function ``item_id -> cluster id``
+        (:mod:`workbench.agreement`; MT-Bench: ``lambda i: i.rsplit("/t", 1)[0]`` keeps both
+        turns of a conversation together). Estimates and ``n_items`` are
+        unchanged.
+
+    Returns
+    -------
+    DataFrame
+        One row per (slice, judge, statistic) plus ceiling rows; columns
+        ``[*by, "judge", "reference", "statistic", "estimate", "ci_low",
+        "ci_high", "se", "n_items", "kind"]`` (``kind`` is ``"judge"`` or
+        ``"ceiling"``; ``n_items`` counts distinct items compared). Rows whose
+        judge or reference value is NA (unparsable output, tied majority)
+        are left out.
+
+    See Also
+    --------
+    prepare : the pairs of this table without the statistics, to slice and estimate
+        several times (``agreement(df, **kw)`` is ``prepare(df, ...).emit(...)``).
+    compare_judges : the difference between two judges, paired over common items.
+
+    Examples
+    --------
+    Six items, a judge that agrees with the human on five:
+
+    >>> import pandas as pd
+    >>> human = ["A", "A", "B", "tie", "B", "A"]
+    >>> judge = ["A", "B", "B", "tie", "B", "A"]
+    >>> rows = [dict(dataset="toy", item_id=str(i), protocol="pairwise", criterion="overall",
+    ...              rater=r, rater_kind=k, label=lab)
+    ...         for r, k, labels in [("human", "human", human), ("j", "llm", judge)]
+    ...         for i, lab in enumerate(labels)]
+    >>> t = agreement(pd.DataFrame(rows), statistics=["percent_agreement", "cohen_kappa"],
+    ...               n_resamples=200)
+    >>> t[["judge", "statistic", "n_items"]].values.tolist()
+    [['j', 'percent_agreement', 6], ['j', 'cohen_kappa', 6]]
+    >>> [round(v, 4) for v in t["estimate"]]  # 5/6; (5/6 - 13/36) / (1 - 13/36) = 17/23
+    [0.8333, 0.7391]
+
+    Two annotators who split on item 1 leave it without a majority; against
+    the others' majority the judge is scored on it too, like the ceiling:
+
+    >>> votes = {"human:1": ["A", "A", "B"], "human:2": ["A", "B", "B"], "j": ["A", "A", "B"]}
+    >>> rows = [dict(dataset="toy", item_id=str(i), protocol="pairwise", criterion="overall",
+    ...              rater=r, rater_kind="llm" if r == "j" else "human", label=lab)
+    ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
+    >>> t = agreement(pd.DataFrame(rows), statistics=["percent_agreement"], n_resamples=50)
+    >>> t[["judge", "reference", "estimate", "n_items"]].values.tolist()  # 2/2; (2/3 + 2/3) / 2
+    [['j', 'human:majority', 1.0, 2], ['human ceiling', "others' majority", 0.6666666666666666, 3]]
+    >>> t = agreement(pd.DataFrame(rows), statistics=["percent_agreement"], n_resamples=50,
+    ...               reference="others")
+    >>> [round(v, 4) for v in t["estimate"]]  # judge vs h2 on 0-2 (A, B, B): 2/3; vs h1: 3/3
+    [0.8333, 0.6667]
+    """
+
+    protocol = protocol_of(df)
+    by = check_by(df, by)
+    want_ceiling, aggregate = ceiling_options(ceiling, aggregate)
+    check_option("ceiling_items", ceiling_items, CEILING_ITEMS)
+    specs = statistic_specs(statistics, protocol)  # bad names fail before any work
+    prep = prepare(
+        df,
+        judges=judges,
+        reference=reference,
+        by=by,
+        resolve=resolve,
+        ceiling=want_ceiling,
+        aggregate=aggregate,
+        ceiling_items=ceiling_items,
+        cluster=cluster,
+    )
+    return prep.emit(
+        specs,
+        by=by,
+        ties=ties,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        method=method,
+        rng=rng,
+    )
