@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from workbench import bias, load
-from workbench.schema import conform
+from workbench import bias
+from workbench.testing import toy
 
 N_BOOT = 1000
 
@@ -42,22 +42,16 @@ def simulate_position(p_first: float, *, n: int = 600, seed: int = 0) -> pd.Data
     rng = np.random.default_rng(seed)
     human = rng.choice(["A", "B"], size=n)
     certain = np.arange(n) < n // 2
-    rows = []
+    games = {"AB": [], "BA": []}
     for i in range(n):
-        rows.append(
-            dict(item_id=str(i), rater="human", rater_kind="human", order=None, label=human[i])
-        )
         for order, first in (("AB", "A"), ("BA", "B")):
             if certain[i]:
                 lab = human[i]
             else:
                 second = "B" if first == "A" else "A"
                 lab = first if rng.random() < p_first else second
-            rows.append(
-                dict(item_id=str(i), rater="judge", rater_kind="llm", order=order, label=lab)
-            )
-    df = pd.DataFrame(rows).assign(dataset="sim", protocol="pairwise", criterion="overall")
-    return conform(df)
+            games[order].append(lab)
+    return toy(pairwise={"human": human, "judge": (games["AB"], games["BA"])}, dataset="sim")
 
 
 def test_position_preference_recovers_planted_first_position():
@@ -96,20 +90,7 @@ def test_position_preference_single_order_binomial():
     rng = np.random.default_rng(5)
     n = 400
     lab = np.where(rng.random(n) < 0.86, "A", "B")
-    df = conform(
-        pd.DataFrame(
-            dict(
-                dataset="sim",
-                item_id=[str(i) for i in range(n)],
-                protocol="pairwise",
-                criterion="overall",
-                rater="j",
-                rater_kind="llm",
-                order="AB",
-                label=lab,
-            )
-        )
-    )
+    df = toy(pairwise={"j": lab}, orders="AB", dataset="sim")
     t = bias.position_preference(df)
     row = effect(t, "P(prefer first-presented | decisive)")
     k = int((lab == "A").sum())
@@ -123,31 +104,8 @@ def test_position_preference_single_order_binomial():
 
 
 def test_position_preference_unparsed_readings():
-    games = [
-        ("1", "AB", None),
-        ("1", "BA", None),
-        ("2", "AB", "A"),
-        ("2", "BA", "A"),
-        ("3", "AB", "A"),
-        ("3", "BA", None),
-    ]
-    df = conform(
-        pd.DataFrame(
-            [
-                dict(
-                    dataset="t",
-                    item_id=i,
-                    protocol="pairwise",
-                    criterion="overall",
-                    rater="j",
-                    rater_kind="llm",
-                    order=o,
-                    label=lab,
-                )
-                for i, o, lab in games
-            ]
-        )
-    )
+    # items 1, 2, 3: (AB, BA) = (NA, NA), (A, A), (A, NA); "?" = an unparsed verdict
+    df = toy(pairwise={"j": ("?AA", "?A?")}, item_ids=["1", "2", "3"], dataset="t")
     drop = effect(bias.position_preference(df, rng=0), "swap consistency")
     llmbar = effect(bias.position_preference(df, unparsed="as_verdict", rng=0), "swap consistency")
     assert (drop["estimate"], drop["n_items"]) == (1.0, 1)  # only item 2 has two parsed verdicts
@@ -184,12 +142,8 @@ def simulate_length(
     def text(words, lists):
         return " ".join(["w"] * (words - lists)) + "".join("\n- x" for _ in range(lists))
 
-    rows, probs = [], []
+    games, probs = {"AB": [], "BA": []}, []
     for i in range(n):
-        base = dict(item_id=str(i), response_a=text(wa[i], la[i]), response_b=text(wb[i], lb[i]))
-        rows.append(
-            {**base, "rater": "human", "rater_kind": "human", "order": None, "label": human[i]}
-        )
         for order, pos in (("AB", 1.0), ("BA", -1.0)):
             eta = (
                 1.5 * code[i]
@@ -199,12 +153,11 @@ def simulate_length(
             )
             p = 1 / (1 + np.exp(-eta))
             probs.append(p)
-            lab = "A" if rng.random() < p else "B"
-            rows.append(
-                {**base, "rater": "judge", "rater_kind": "llm", "order": order, "label": lab}
-            )
-    df = pd.DataFrame(rows).assign(dataset="sim", protocol="pairwise", criterion="overall")
-    return conform(df), np.array(probs)
+            games[order].append("A" if rng.random() < p else "B")
+    texts = ([text(wa[i], la[i]) for i in range(n)], [text(wb[i], lb[i]) for i in range(n)])
+    judge = (games["AB"], games["BA"])
+    df = toy(pairwise={"human": human, "judge": judge}, texts=texts, dataset="sim")
+    return df, np.array(probs)
 
 
 def test_length_regression_recovers_planted_logit():
@@ -301,20 +254,16 @@ def simulate_self(p_own: float, *, n: int = 1500, seed: int = 0) -> pd.DataFrame
     rng = np.random.default_rng(seed)
     own_side = rng.choice(["A", "B"], size=n)
     other = rng.choice(["vicuna-13b", "koala-13b", "claude-v1"], size=n)
-    rows = []
+    models, human, judge = ([], []), [], []
     for i in range(n):
         a, b = ("gpt-4", other[i]) if own_side[i] == "A" else (other[i], "gpt-4")
         nonown = "B" if own_side[i] == "A" else "A"
-        human = own_side[i] if rng.random() < 0.5 else nonown
-        judge = own_side[i] if rng.random() < p_own else nonown
-        base = dict(item_id=str(i), model_a=a, model_b=b)
-        rows.append({**base, "rater": "human", "rater_kind": "human", "label": human})
-        rows.append(
-            {**base, "rater": "gpt-4-0613", "rater_kind": "llm", "order": "AB", "label": judge}
-        )
-    return conform(
-        pd.DataFrame(rows).assign(dataset="sim", protocol="pairwise", criterion="overall")
-    )
+        human.append(own_side[i] if rng.random() < 0.5 else nonown)
+        judge.append(own_side[i] if rng.random() < p_own else nonown)
+        models[0].append(a)
+        models[1].append(b)
+    verdicts = {"human": human, "gpt-4-0613": judge}
+    return toy(pairwise=verdicts, orders="AB", models=models, dataset="sim")
 
 
 def test_self_preference_recovers_planted_shift():
@@ -354,26 +303,9 @@ def simulate_binary(fpr: float, fnr: float, *, n: int = 2000, seed: int = 0) -> 
     acc = {"m1": 0.3, "m2": 0.45, "m3": 0.6, "m4": 0.75, "m5": 0.9}
     human = rng.random(n) < np.vectorize(acc.get)(model)
     judge = np.where(human, rng.random(n) >= fnr, rng.random(n) < fpr)
-    rows = []
-    for i in range(n):
-        base = dict(item_id=str(i), model=model[i], prompt=f"q{i // 5}")
-        rows.append(
-            {
-                **base,
-                "rater": "human",
-                "rater_kind": "human",
-                "label": "correct" if human[i] else "incorrect",
-            }
-        )
-        rows.append(
-            {
-                **base,
-                "rater": "judge",
-                "rater_kind": "llm",
-                "label": "correct" if judge[i] else "incorrect",
-            }
-        )
-    return conform(pd.DataFrame(rows).assign(dataset="sim", protocol="binary", criterion="overall"))
+    verdicts = {"human": np.where(human, "c", "i"), "judge": np.where(judge, "c", "i")}
+    prompts = [f"q{i // 5}" for i in range(n)]
+    return toy(binary=verdicts, models=model, prompt=prompts, dataset="sim")
 
 
 def test_leniency_recovers_planted_error_rates():
@@ -424,11 +356,7 @@ def simulate_ratings(
     rng = np.random.default_rng(seed)
     y = rng.normal(3, 1, n)
     x = intercept + slope * y + rng.normal(0, 0.3, n)
-    rows = []
-    for i in range(n):
-        rows.append(dict(item_id=str(i), rater="human", rater_kind="human", score=y[i]))
-        rows.append(dict(item_id=str(i), rater="judge", rater_kind="llm", score=x[i]))
-    return conform(pd.DataFrame(rows).assign(dataset="sim", protocol="rating", criterion="overall"))
+    return toy(rating={"human": y, "judge": x}, dataset="sim")
 
 
 def test_rating_offset_recovers_planted_compression():
@@ -459,33 +387,9 @@ def test_rating_offset_unbiased_rater_and_bland_altman_formula():
 
 
 def test_disagreements_binary_lenient_flag_and_sorting():
-    rows = [
-        ("1", "judge", "correct"),
-        ("1", "human:1", "incorrect"),
-        ("1", "human:2", "incorrect"),
-        ("2", "judge", "incorrect"),
-        ("2", "human:1", "correct"),
-        ("2", "human:2", "correct"),
-        ("2", "human:3", "incorrect"),
-        ("3", "judge", "correct"),
-        ("3", "human:1", "correct"),
-    ]
-    df = conform(
-        pd.DataFrame(
-            [
-                dict(
-                    dataset="t",
-                    item_id=i,
-                    protocol="binary",
-                    criterion="overall",
-                    rater=r,
-                    rater_kind="llm" if r == "judge" else "human",
-                    label=lab,
-                )
-                for i, r, lab in rows
-            ]
-        )
-    )
+    # items 1, 2, 3 ("c" correct, "i" incorrect, "." no vote)
+    verdicts = {"judge": "cic", "human:1": "icc", "human:2": "ic.", "human:3": ".i."}
+    df = toy(binary=verdicts, item_ids=["1", "2", "3"], dataset="t")
     t = bias.disagreements(df)
     assert t["item_id"].tolist() == ["1", "2"]  # item 3 agrees; item 1 unanimous -> more surprising
     assert t["surprise"].tolist() == pytest.approx([1.0, 2 / 3])
@@ -525,13 +429,13 @@ def test_probe_by_groups_equal_separate_runs():
 
 
 @pytest.fixture(scope="module")
-def arena() -> pd.DataFrame:
-    return load("arena_judges")
+def arena(loaded) -> pd.DataFrame:
+    return loaded("arena_judges")
 
 
 @pytest.fixture(scope="module")
-def llmbar() -> pd.DataFrame:
-    return load("llmbar")
+def llmbar(loaded) -> pd.DataFrame:
+    return loaded("llmbar")
 
 
 def test_arena_gpt35_prefers_model_a(arena):
