@@ -8,37 +8,22 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from workbench import slicing
-from workbench.schema import conform
+from workbench.testing import toy
 
 
 def sliced_position_table(seed: int = 0) -> pd.DataFrame:
     """Four subsets of 150 items judged in both orders; only subset 'biased' prefers the first-shown."""
     rng = np.random.default_rng(seed)
-    rows = []
+    subsets, items, human, games = [], [], [], {"AB": [], "BA": []}
     for s, p_first in (("biased", 0.85), ("fair1", 0.5), ("fair2", 0.5), ("fair3", 0.5)):
         for i in range(150):
-            item = f"{s}-{i}"
-            human = rng.choice(["A", "B"])
-            rows.append(
-                dict(
-                    subset=s,
-                    item_id=item,
-                    rater="human",
-                    rater_kind="human",
-                    order=None,
-                    label=human,
-                )
-            )
+            subsets.append(s)
+            items.append(f"{s}-{i}")
+            human.append(rng.choice(["A", "B"]))
             for order, first, second in (("AB", "A", "B"), ("BA", "B", "A")):
-                lab = first if rng.random() < p_first else second
-                rows.append(
-                    dict(
-                        subset=s, item_id=item, rater="j", rater_kind="llm", order=order, label=lab
-                    )
-                )
-    return conform(
-        pd.DataFrame(rows).assign(dataset="sim", protocol="pairwise", criterion="overall")
-    )
+                games[order].append(first if rng.random() < p_first else second)
+    verdicts = {"human": human, "j": (games["AB"], games["BA"])}
+    return toy(pairwise=verdicts, item_ids=items, subsets=subsets, dataset="sim")
 
 
 def test_adjust_matches_statsmodels_within_families():
@@ -104,14 +89,16 @@ def test_add_bins_on_length_difference():
 
 def test_slice_agreement_tests_each_slice_against_the_rest():
     rng = np.random.default_rng(1)
-    rows = []
+    subsets, items, verdicts = [], [], {"human": [], "j": []}
     for s, p_agree in (("easy", 0.9), ("hard", 0.5), ("mid", 0.7)):
         for i in range(200):
             human = rng.choice(["A", "B"])
             judge = human if rng.random() < p_agree else ("B" if human == "A" else "A")
-            for r, k, lab in (("human", "human", human), ("j", "llm", judge)):
-                rows.append(dict(subset=s, item_id=f"{s}{i}", rater=r, rater_kind=k, label=lab))
-    df = conform(pd.DataFrame(rows).assign(dataset="sim", protocol="pairwise", criterion="overall"))
+            subsets.append(s)
+            items.append(f"{s}{i}")
+            verdicts["human"].append(human)
+            verdicts["j"].append(judge)
+    df = toy(pairwise=verdicts, item_ids=items, subsets=subsets, dataset="sim")
     t = slicing.slice_agreement(
         df, by="subset", reference="human", n_resamples=300, rng=0
     ).set_index("subset")

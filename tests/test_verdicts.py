@@ -5,42 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from workbench.testing import toy
 from workbench.verdicts import majority_vote, resolve_orders
 
 
 def _games(pairs):
-    """pairs: item -> (AB label, BA label); None = missing game, "NA" = unparsable."""
-    rows = []
-    for item, labels in pairs.items():
-        for order, lab in zip(("AB", "BA"), labels, strict=True):
-            if lab is None:
-                continue
-            rows.append(
-                dict(
-                    dataset="t",
-                    item_id=item,
-                    protocol="pairwise",
-                    criterion="overall",
-                    rater="j",
-                    rater_kind="llm",
-                    order=order,
-                    label=None if lab == "NA" else lab,
-                    raw=str(lab),
-                )
-            )
-    rows.append(
-        dict(
-            dataset="t",
-            item_id="1",
-            protocol="pairwise",
-            criterion="overall",
-            rater="human",
-            rater_kind="human",
-            order=None,
-            label="A",
-        )
-    )
-    return pd.DataFrame(rows)
+    """pairs: item -> (AB label, BA label); None = missing game, "NA" = unparsable.
+
+    Judge ``j`` plays the games; a human says ``A`` on item ``"1"``."""
+    code = {None: ".", "NA": "?"}  # toy's codes: "." no row, "?" a row with an NA label
+    ab, ba = ([code.get(labels[k], labels[k]) for labels in pairs.values()] for k in (0, 1))
+    human = ["A" if item == "1" else None for item in pairs]
+    return toy(pairwise={"j": (ab, ba), "human": human}, item_ids=list(pairs), dataset="t")
 
 
 CASES = {
@@ -107,24 +83,12 @@ def test_resolve_orders_rejects_unknown_rule():
 
 
 def _votes(votes, protocol="pairwise"):
-    rows = []
-    for item, rater, value in votes:
-        row = dict(
-            dataset="t",
-            item_id=item,
-            protocol=protocol,
-            criterion="overall",
-            rater=f"human:{rater}",
-            rater_kind="human",
-            model_a="x",
-            model_b="y",
-        )
-        if protocol == "rating":
-            row["score"] = value
-        else:
-            row["label"] = value
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """votes: (item, annotator, label or score); annotator ``k`` is rater ``human:k``."""
+    items = list(dict.fromkeys(item for item, _, _ in votes))
+    raters = {f"human:{r}": [None] * len(items) for _, r, _ in votes}
+    for item, r, value in votes:
+        raters[f"human:{r}"][items.index(item)] = value
+    return toy(**{protocol: raters}, item_ids=items, model_a="x", model_b="y", dataset="t")
 
 
 def test_majority_vote_plurality_and_tie_rules():
