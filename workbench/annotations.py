@@ -84,6 +84,7 @@ import pandas as pd
 
 from . import paths
 from .schema import LoadError
+from .vocab import CAUSES
 
 __all__ = [
     "CAUSES",
@@ -95,25 +96,6 @@ __all__ = [
     "exclude",
     "load",
 ]
-
-CAUSES: tuple[str, ...] = (
-    "judge_wrong",
-    "human_wrong",
-    "ambiguous_item",
-    "both_acceptable",
-    "label_noise",
-    "other",
-)
-"""Why judge and human disagree on an item (fixed vocabulary).
-
-``judge_wrong``: the human label is right, the judge erred. ``human_wrong``: the
-judge is right, the human label is wrong. ``ambiguous_item``: the instruction is
-underspecified, either verdict is defensible. ``both_acceptable``: both
-responses are fine, a preference either way is arbitrary. ``label_noise``: the
-human label is an error of the annotation process (mis-click, swapped
-responses, corrupt record) -- the items to exclude when recomputing agreement.
-``other``: explain in the note.
-"""
 
 SCHEMA_VERSION = 1
 """Schema version of the SQLite file (``PRAGMA user_version``)."""
