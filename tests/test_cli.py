@@ -6,6 +6,7 @@ import pandas as pd
 
 import workbench
 from workbench.cli import main
+from workbench.testing import toy
 
 
 def test_main_datasets_lists_row_counts(capsys):
@@ -27,13 +28,9 @@ def test_main_load_writes_csv(tmp_path, capsys):
 def test_agreement_reference_prefers_crowd_majority_over_gold():
     # Two items judged by three crowd workers and a judge; a third item has only a gold label
     # (like LLMFAO's training pairs). reference="human" must use the crowd majority, not gold.
-    rows = []
-    for item, votes, judge in [("1", ["A", "A", "B"], "A"), ("2", ["B", "B", "B"], "A")]:
-        for w, v in enumerate(votes):
-            rows.append(dict(rater=f"human:w{w}", rater_kind="human", item_id=item, label=v))
-        rows.append(dict(rater="j", rater_kind="llm", item_id=item, label=judge))
-    rows.append(dict(rater="gold", rater_kind="gold", item_id="3", label="A"))
-    df = pd.DataFrame(rows).assign(dataset="toy", protocol="pairwise", criterion="overall")
+    # items 1, 2, 3; "." = no verdict
+    verdicts = {"human:w0": "AB.", "human:w1": "AB.", "human:w2": "BB.", "j": "AA.", "gold": "..A"}
+    df = toy(pairwise=verdicts, item_ids=["1", "2", "3"])
     res = workbench.agreement(df, statistics=["percent_agreement"], ceiling=False, n_resamples=50)
     # majority: item 1 -> A (judge agrees), item 2 -> B (judge says A): 1/2.
     assert res[["judge", "reference", "estimate", "n_items"]].values.tolist() == [
@@ -44,14 +41,7 @@ def test_agreement_reference_prefers_crowd_majority_over_gold():
 def test_agreement_n_items_counts_items_left_after_dropping_ties():
     # Four items: human A, B, tie, A; judge A, tie, tie, B. ties="drop" keeps items 0 and 3
     # (neither side says tie): agreement 1/2 on n_items = 2 (the ties="agree" row keeps all 4).
-    human = ["A", "B", "tie", "A"]
-    judge = ["A", "tie", "tie", "B"]
-    rows = [
-        dict(rater=r, rater_kind=k, item_id=str(i), label=lab)
-        for r, k, labels in [("human", "human", human), ("j", "llm", judge)]
-        for i, lab in enumerate(labels)
-    ]
-    df = pd.DataFrame(rows).assign(dataset="toy", protocol="pairwise", criterion="overall")
+    df = toy(pairwise={"human": "ABtA", "j": "AttB"})
     drop = workbench.agreement(df, statistics=["percent_agreement"], ties="drop", n_resamples=50)
     agree = workbench.agreement(df, statistics=["percent_agreement"], ties="agree", n_resamples=50)
     assert drop[["estimate", "n_items"]].values.tolist() == [[0.5, 2]]

@@ -17,6 +17,7 @@ from workbench import stats
 from workbench.stats import bootstrap as boot
 from workbench.stats import testing
 from workbench.tables import agreement, compare_judges
+from workbench.testing import toy
 
 LABELS = ["A", "B", "tie"]
 SYMMETRIC_TWO_RATER = [
@@ -321,36 +322,11 @@ def test_adjust_pvalues_by_hand_with_nan():
 # ---------------------------------------------------------------------------------------
 
 
-def _frame(spec, **extra):
-    """spec: list of (rater, kind, order, labels per item); None = no row for that item."""
-    out = []
-    for rater, kind, order, labels in spec:
-        for i, lab in enumerate(labels):
-            if lab is None:
-                continue
-            out.append(
-                dict(
-                    dataset="toy",
-                    item_id=str(i),
-                    protocol="pairwise",
-                    criterion="overall",
-                    rater=rater,
-                    rater_kind=kind,
-                    order=order,
-                    label=lab,
-                    **{k: v[i] for k, v in extra.items()},
-                )
-            )
-    return pd.DataFrame(out)
-
-
 def test_agreement_two_humans_hand_computed():
     h1 = ["A", "A", "B", "B", "tie", "A"]
     h2 = ["A", "B", "B", "B", "tie", None]  # item 5 has one annotator
     j = ["A", "B", "B", "A", "A", "A"]
-    df = _frame(
-        [("human:1", "human", None, h1), ("human:2", "human", None, h2), ("j", "llm", None, j)]
-    )
+    df = toy(pairwise={"human:1": h1, "human:2": h2, "j": j})
     t = agreement(df, statistics=["percent_agreement", "cohen_kappa"], n_resamples=200)
     got = {(r.judge, r.statistic): (r.estimate, r.n_items, r.reference) for r in t.itertuples()}
     # Reference = on-the-fly human:majority: item 1 is a 1-1 split -> NA (left out); item 5 has
@@ -370,13 +346,7 @@ def test_agreement_two_humans_hand_computed():
 
 def test_agreement_no_ceiling_with_one_annotator_per_item():
     # Each item has a single annotator: nobody to leave one out against -> no ceiling rows.
-    df = _frame(
-        [
-            ("human:1", "human", None, ["A", None, "B", None]),
-            ("human:2", "human", None, [None, "B", None, "A"]),
-            ("j", "llm", None, ["A", "B", "B", "B"]),
-        ]
-    )
+    df = toy(pairwise={"human:1": "A.B.", "human:2": ".B.A", "j": "ABBB"})  # "." = no vote
     t = agreement(df, statistics=["percent_agreement"], n_resamples=50)
     assert set(t["kind"]) == {"judge"}
     assert t["estimate"].item() == pytest.approx(3 / 4)  # majority = the one vote per item
@@ -390,8 +360,8 @@ def test_agreement_both_orders_of_an_item_move_together(method):
     # order (same seed, same multinomial over the same distinct item patterns).
     h = ["A", "A", "B", "tie", "B", "A", "B", "B", "A", "tie"]
     j = ["A", "B", "B", "tie", "B", "A", "A", "B", "A", "B"]
-    one = _frame([("human", "human", None, h), ("j", "llm", "AB", j)])
-    two = _frame([("human", "human", None, h), ("j", "llm", "AB", j), ("j", "llm", "BA", j)])
+    one = toy(pairwise={"human": h, "j": j}, orders="AB")
+    two = toy(pairwise={"human": h, "j": j}, orders=True)  # the same verdicts in AB and BA
     t1 = agreement(one, n_resamples=400, method=method)
     t2 = agreement(two, n_resamples=400, method=method)
     cols = ["statistic", "estimate", "ci_low", "ci_high", "n_items"]
@@ -405,7 +375,7 @@ def test_agreement_category_set_is_the_whole_table():
     h = ["A", "A", "B", "B", "tie", "A"]
     j = ["A", "B", "B", "B", "tie", "B"]
     subset = ["x", "x", "x", "x", "y", "y"]
-    df = _frame([("human", "human", None, h), ("j", "llm", None, j)], subset=subset)
+    df = toy(pairwise={"human": h, "j": j}, subsets=subset)
     t = agreement(df, statistics=["gwet_ac1", "brennan_prediger"], by=["subset"], n_resamples=50)
     x = t[t["subset"] == "x"].set_index("statistic")["estimate"]
     q3 = ["A", "B", "tie"]
@@ -415,7 +385,7 @@ def test_agreement_category_set_is_the_whole_table():
     assert x["gwet_ac1"] == pytest.approx(stats.gwet_ac1(h[:4], j[:4], categories=q3))
     assert x["brennan_prediger"] == pytest.approx(5 / 8)
     c = compare_judges(
-        pd.concat([df, _frame([("k", "llm", None, h)], subset=subset)]),
+        pd.concat([df, toy(pairwise={"k": h}, subsets=subset)]),
         "j",
         "k",
         statistics=["gwet_ac1"],
@@ -431,7 +401,7 @@ def test_agreement_tie_policy_matches_fastchat_s1_s2():
     # S1: A-A, tie-tie, B-B agree -> 3/6; S2: items 0, 4, 5 remain, 2 agree -> 2/3.
     h = ["A", "B", "tie", "tie", "A", "B"]
     j = ["A", "tie", "tie", "B", "B", "B"]
-    df = _frame([("human", "human", None, h), ("j", "llm", None, j)])
+    df = toy(pairwise={"human": h, "j": j})
     s1 = agreement(df, statistics=["percent_agreement"], n_resamples=50, ceiling=False)
     s2 = agreement(df, statistics=["percent_agreement"], n_resamples=50, ties="drop")
     assert s1["estimate"].item() == pytest.approx(1 / 2)
@@ -442,7 +412,7 @@ def test_agreement_user_categories_and_tie_label_survive_label_coding():
     # agreement() codes labels as integers internally; options naming labels must follow.
     h = ["A", "A", "B", "tie", "B", "tie"]
     j = ["tie", "tie", "B", "tie", "A", "B"]
-    df = _frame([("human", "human", None, h), ("j", "llm", None, j)])
+    df = toy(pairwise={"human": h, "j": j})
     scale = ["A", "tie", "B"]  # preference scale: tie in the middle for linear weights
     t = agreement(
         df,
