@@ -112,16 +112,7 @@ def leaderboard(
     check_option("items", items, LEADERBOARD_ITEMS)
     clusters = cluster_index(df, cluster)
     df = resolved_table(df, resolve)
-    group = _rater_groups(df)
-    keep = group.notna() & df["label"].notna() & df["model_a"].notna() & df["model_b"].notna()
-    d = df[keep.to_numpy()].assign(_group=group[keep].to_numpy())
-    if d.empty:
-        raise ValueError("df: no labelled pairwise rows with model_a / model_b")
-    key = d[ITEM].astype("object").apply(tuple, axis=1)
-    if items == "human" and (d["_group"] == "human").any():
-        human_items = set(key[d["_group"] == "human"])
-        inside = key.isin(human_items).to_numpy()
-        d, key = d[inside], key[inside]
+    d, key = _votes(df, items)
     groups = sorted(d["_group"].unique(), key=lambda g: (g != "human", g))
     models = sorted(set(d["model_a"].astype(str)) | set(d["model_b"].astype(str)))
     midx = pd.Index(models)
@@ -140,6 +131,41 @@ def leaderboard(
         n_resamples=n_resamples,
         rng=rng,
     )
+    out = _board(groups, models, g, a, b, est, boot, confidence_level, method)
+    out.attrs["bootstrap"] = {"groups": groups, "models": models, "scores": boot}
+    return out
+
+
+def _votes(df: pd.DataFrame, items: LeaderboardItems) -> tuple[pd.DataFrame, pd.Series]:
+    """Labelled rows with both models and a rater group (``_group``), and their item keys.
+
+    ``items="human"``: only the items the human group judged (when it judged any).
+    """
+    group = _rater_groups(df)
+    keep = group.notna() & df["label"].notna() & df["model_a"].notna() & df["model_b"].notna()
+    d = df[keep.to_numpy()].assign(_group=group[keep].to_numpy())
+    if d.empty:
+        raise ValueError("df: no labelled pairwise rows with model_a / model_b")
+    key = d[ITEM].astype("object").apply(tuple, axis=1)
+    if items == "human" and (d["_group"] == "human").any():
+        human_items = set(key[d["_group"] == "human"])
+        inside = key.isin(human_items).to_numpy()
+        d, key = d[inside], key[inside]
+    return d, key
+
+
+def _board(
+    groups: list[str],
+    models: list[str],
+    g: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    est: np.ndarray,
+    boot: np.ndarray,
+    confidence_level: float,
+    method: str,
+) -> pd.DataFrame:
+    """The leaderboard rows: scores, ranks and their percentile intervals per (group, model)."""
     alpha = (1 - confidence_level) / 2
     rk = ranking.ranks(est)
     brk = ranking.ranks(boot)
@@ -176,7 +202,6 @@ def leaderboard(
         key=lambda s: s.map(lambda v: (v != "human", v)) if s.name == "rater_group" else s,
         kind="stable",
     ).reset_index(drop=True)
-    out.attrs["bootstrap"] = {"groups": groups, "models": models, "scores": boot}
     return out
 
 
