@@ -397,6 +397,42 @@ def test_disagreements_binary_lenient_flag_and_sorting():
     assert t["humans_split"].tolist() == [False, True]
 
 
+# --------------------------------------------------------------- toy tables (hand-computed)
+
+
+def test_position_preference_on_the_toy_table(toy_pairwise):
+    # human AABtBA; judge ABBtBA (order AB), ABBtAA (order BA)
+    t = bias.position_preference(toy_pairwise, reference="human", n_resamples=50, rng=0)
+    # decisive games: 5 per order; first-presented picks: A at items 0, 5 (AB), B at 1, 2 (BA)
+    assert effect(t, "P(prefer first-presented | decisive)")["estimate"] == pytest.approx(4 / 10)
+    assert effect(t, "swap consistency")["estimate"] == pytest.approx(5 / 6)  # item 4 flips
+    # item 4: B when shown second (AB), A when shown second (BA): never the first-presented
+    assert effect(t, "P(prefer first-presented | orders disagree)")["estimate"] == 0.0
+    # per order: AB agrees with the human on 5 items, BA on 4 -> 9/12; fastchat: A B B t t A -> 4/6
+    assert effect(t, "agreement with reference (rule=per_order)")["estimate"] == pytest.approx(0.75)
+    assert effect(t, "agreement with reference (rule=fastchat)")["estimate"] == pytest.approx(4 / 6)
+
+
+def test_leniency_on_the_toy_table(toy_binary):
+    # human:1 ccIcI, judge ccccI: human-incorrect items 2, 4 -> judge says correct on item 2
+    t = bias.leniency(toy_binary, reference="human:1", ranking=False, n_resamples=50, rng=0)
+    assert effect(t, "false-positive rate")["estimate"] == pytest.approx(1 / 2)
+    assert effect(t, "false-negative rate")["estimate"] == 0.0  # items 0, 1, 3 all accepted
+    shift = effect(t, "acceptance shift (judge - reference)")
+    assert shift["estimate"] == pytest.approx(4 / 5 - 3 / 5)
+
+
+def test_rating_offset_on_the_toy_table(toy_rating):
+    # human:1 (1, 2, 4, 5), judge (2, 3, 5, 5): differences (1, 1, 1, 0)
+    t = bias.rating_offset(toy_rating, reference="human:1", n_resamples=50, rng=0)
+    assert effect(t, "mean difference (judge - reference)")["estimate"] == pytest.approx(0.75)
+    # SD of the differences: sqrt((3 * 0.25**2 + 0.75**2) / 3) = 0.5 -> 0.75 -/+ 1.96 * 0.5
+    assert effect(t, "lower limit of agreement")["estimate"] == pytest.approx(-0.23)
+    assert effect(t, "upper limit of agreement")["estimate"] == pytest.approx(1.73)
+    # OLS slope: sum((h - 3)(j - 3.75)) / sum((h - 3)**2) = 8 / 10
+    assert effect(t, "slope (judge on reference)")["estimate"] == pytest.approx(0.8)
+
+
 # ---------------------------------------------------------------- registry
 
 

@@ -105,6 +105,18 @@ def test_picked_longer_and_first():
         factors.picked_longer(df, unit="tokens")
 
 
+def test_picked_side_hand_example():
+    # A has more (diff > 0) and A picked -> True; B picked -> False; A picked but B has more
+    # -> False; B picked, B has more -> True; tie, equal sides, NA diff, unparsed -> NA.
+    label = pd.Series(["A", "B", "A", "B", "tie", "A", "A", None], index=list("abcdefgh"))
+    diff = [3, 3, -2, -2, 1, 0, np.nan, 1]
+    got = factors.picked_side(label, diff)
+    assert got.tolist() == [True, False, False, True, pd.NA, pd.NA, pd.NA, pd.NA]
+    assert list(got.index) == list("abcdefgh") and str(got.dtype) == "boolean"
+    df = pd.DataFrame({"label": label.to_numpy(), "words_diff": diff})
+    assert factors.picked_longer(df).tolist() == got.tolist()  # picked_longer is picked_side
+
+
 def test_model_family_arena_and_judges():
     arena = [
         "gpt-4",

@@ -8,6 +8,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from workbench import slicing
+from workbench.stats.testing import adjust_pvalues
 from workbench.testing import toy
 
 
@@ -42,6 +43,20 @@ def test_adjust_matches_statsmodels_within_families():
         assert np.isnan(out["p_adjusted"].iloc[2])  # no test, no adjustment
         assert out["p_adjusted"].tolist()[3:] == pytest.approx(b.tolist())
         assert set(out["correction"]) == {method}
+
+
+def test_adjust_is_adjust_pvalues_per_family_and_bonferroni_matches_statsmodels():
+    p = [0.01, 0.02, np.nan, 0.04, 0.001, 0.3]
+    t = pd.DataFrame({"judge": ["a", "a", "a", "b", "b", "b"], "p_value": p})
+    for method in ("holm", "fdr_bh"):
+        out = slicing.adjust(t, correction=method)["p_adjusted"].to_numpy()
+        np.testing.assert_array_equal(out[:3], adjust_pvalues(p[:3], method=method))
+        np.testing.assert_array_equal(out[3:], adjust_pvalues(p[3:], method=method))
+    out = slicing.adjust(t, correction="bonferroni")["p_adjusted"]
+    # Bonferroni: min(1, m p) with m = 2 finite p-values in family a, 3 in family b
+    assert out.tolist()[:2] == pytest.approx([0.02, 0.04]) and np.isnan(out.iloc[2])
+    assert out.tolist()[3:] == pytest.approx([0.12, 0.003, 0.9])
+    assert out.tolist()[3:] == pytest.approx(multipletests(p[3:], method="bonferroni")[1].tolist())
 
 
 def test_adjust_bad_input():

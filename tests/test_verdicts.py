@@ -77,6 +77,16 @@ def test_resolve_orders_raw_records_both_games():
     assert out[out["rater"] == "j"]["raw"].tolist() == ["AB=A;BA=B"]
 
 
+def test_resolve_orders_on_the_toy_table(toy_pairwise):
+    # judge ABBtBA (order AB) and ABBtAA (order BA): item 4 (B vs A) is inconsistent
+    out = resolve_orders(toy_pairwise, rule="fastchat")
+    judge = out[out["rater"] == "J/Vanilla"]
+    assert judge["label"].tolist() == ["A", "B", "B", "tie", "tie", "A"]
+    assert judge["subset"].tolist() == ["math"] * 3 + ["writing"] * 3  # item columns kept
+    vote_sum = resolve_orders(toy_pairwise, rule="vote_sum")
+    assert vote_sum[vote_sum["rater"] == "J/Vanilla"]["label"].tolist()[4] == "tie"  # B + A = 0
+
+
 def test_resolve_orders_rejects_unknown_rule():
     with pytest.raises(ValueError, match="rule"):
         resolve_orders(_games(CASES), rule="majority")
