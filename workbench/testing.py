@@ -36,9 +36,10 @@ __all__ = ["toy"]
 
 _CODES = {
     "pairwise": {"A": "A", "B": "B", "t": "tie", "tie": "tie"},
-    "binary": {"c": "correct", "correct": "correct", "i": "incorrect", "I": "incorrect"}
-    | {"incorrect": "incorrect"},
+    "binary": {"c": "correct", "i": "incorrect", "I": "incorrect"}
+    | {"correct": "correct", "incorrect": "incorrect"},
 }
+"""Code (or full label) -> label, per protocol."""
 _UNPARSED, _ABSENT = "?", "."
 
 Labels = str | Sequence[Any]
@@ -65,9 +66,10 @@ def toy(
     Parameters
     ----------
     pairwise, binary : mapping of rater -> codes, optional
-        Verdicts per item as codes (see the module docstring) or a sequence of labels. A
-        pairwise judge may give a pair ``(codes in order AB, codes in order BA)``: one row per
-        presentation order. Exactly one of ``pairwise``, ``binary``, ``rating`` is given.
+        Verdicts per item as codes (see the module docstring) or a list / array of labels or
+        codes (``None`` = no row). A pairwise judge may give a *tuple* ``(verdicts in order
+        AB, verdicts in order BA)``: one row per presentation order. Exactly one of
+        ``pairwise``, ``binary``, ``rating`` is given.
     rating : mapping of rater -> sequence of float, optional
         Scores per item; ``None`` = no row, NaN = a row with an NA score.
     orders : bool or {"AB", "BA"}, default False
@@ -125,6 +127,19 @@ def toy(
     >>> r = toy(rating={"human:1": [1, 2, 3], "human:2": [2, None, 3], "j": [1.5, 2, 2.5]})
     >>> r.groupby("rater", sort=False)["score"].sum().to_dict()
     {'human:1': 6.0, 'human:2': 5.0, 'j': 6.0}
+
+    Both orders with the same verdicts, a metric rater, per-item columns:
+
+    >>> t = toy(pairwise={"gold": "AB", "j": "AA", "bleu": "BB"}, orders=True,
+    ...         kinds={"bleu": "metric"}, subsets="math", turn=[1, 2])
+    >>> t.groupby("rater", sort=False)["order"].apply(lambda o: o.isna().sum()).to_dict()
+    {'gold': 2, 'j': 0, 'bleu': 2}
+    >>> t[["rater_kind", "subset", "turn"]].drop_duplicates().values.tolist()
+    [['gold', 'math', 1], ['gold', 'math', 2], ['llm', 'math', 1], ['llm', 'math', 2], ['metric', 'math', 1], ['metric', 'math', 2]]
+    >>> toy(pairwise={"human": "AX"})
+    Traceback (most recent call last):
+    ...
+    ValueError: pairwise['human']: expected codes from ['.', '?', 'A', 'B', 't', 'tie'], got 'X'
     """
     given = {"pairwise": pairwise, "binary": binary, "rating": rating}
     chosen = [p for p, v in given.items() if v is not None]
