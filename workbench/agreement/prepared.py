@@ -107,12 +107,12 @@ def ceiling_options(
     return bool(ceiling), aggregate or named or "mean"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class PreparedPairs:
     """Judge/reference and ceiling pairs of one table, before any statistic (:func:`prepare`).
 
     Immutable: :meth:`with_slice` and :meth:`one_judge` return new instances (the pair
-    frames are shared, never modified).
+    frames are shared, never modified). Compared by identity (the fields hold frames).
     """
 
     protocol: str
@@ -141,6 +141,14 @@ class PreparedPairs:
     """The judges asked for (some may have no pairs)."""
     by: tuple[str, ...] = ()
     """Slicing columns the pairs carry: :meth:`emit`'s default ``by``."""
+
+    def __repr__(self) -> str:
+        pairs = {j.judge: len(j.pairs) for j in self.judges}
+        ceiling = 0 if self.ceiling is None else len(self.ceiling)
+        return (
+            f"PreparedPairs(protocol={self.protocol!r}, reference={self.reference!r}, "
+            f"pairs={pairs}, ceiling_pairs={ceiling}, aggregate={self.aggregate!r}, by={self.by})"
+        )
 
     def with_slice(self, column: str, values: Callable[[pd.Series], pd.Series]) -> PreparedPairs:
         """The pairs with an item-level column ``column = values(item_id)``, added to ``by``.
@@ -334,8 +342,9 @@ def prepare(
     ...              rater=r, rater_kind="human" if r == "human" else "llm", label=lab)
     ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
     >>> prep = prepare(pd.DataFrame(rows))
-    >>> prep.reference, prep.judge_names, prep.ceiling is None  # one human: no ceiling
-    ('human', ('j',), True)
+    >>> prep  # one human rater: no ceiling
+    PreparedPairs(protocol='pairwise', reference='human', pairs={'j': 3}, ceiling_pairs=0, \
+aggregate='mean', by=())
     >>> t = prep.emit(["percent_agreement"], n_resamples=50)
     >>> t[["judge", "estimate", "n_items"]].values.tolist()  # 2 of 3 items agree
     [['j', 0.6666666666666666, 3]]
