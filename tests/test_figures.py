@@ -1,11 +1,12 @@
-"""figures: reproduce() writes HTML (+ PNG with a browser), reproduced.csv, deterministically; HTML-only fallback."""
+"""papers.reproduce.write (figures.reproduce): HTML (+ PNG with a browser), reproduced.csv, deterministically."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from workbench import figures, published
+from workbench import figures, papers
+from workbench.papers import reproduce as rep
 
 FAST = ["pandalm_confusion", "alpaca_eval_tradeoffs"]
 
@@ -13,8 +14,8 @@ FAST = ["pandalm_confusion", "alpaca_eval_tradeoffs"]
 @pytest.fixture
 def one_entry(monkeypatch):
     # The registry's full run is covered by tests/test_published.py; here one entry keeps it fast.
-    entry = published.Published("Toy 2024", "Tab. 1", "two", 2.0, 0.0, lambda: 2.0, "constant")
-    monkeypatch.setattr(published, "REGISTRY", [entry])
+    entry = papers.Published("Toy 2024", "Tab. 1", "two", 2.0, 0.0, lambda: 2.0, "constant")
+    monkeypatch.setattr(rep, "NUMBERS", {"Toy 2024: two": entry})
 
 
 def test_reproduce_writes_html_and_csv(tmp_path, one_entry, capsys):
@@ -26,7 +27,7 @@ def test_reproduce_writes_html_and_csv(tmp_path, one_entry, capsys):
         "reproduced.csv",
     ]
     csv = pd.read_csv(tmp_path / "reproduced.csv")
-    assert list(csv.columns) == published.COLUMNS
+    assert list(csv.columns) == papers.COLUMNS
     assert csv[["quantity", "published", "reproduced", "status"]].values.tolist() == [
         ["two", 2.0, 2.0, "reproduced"]
     ]
@@ -44,7 +45,7 @@ def test_reproduce_is_deterministic(tmp_path, one_entry):
 
 
 def test_reproduce_falls_back_to_html_without_browser(tmp_path, one_entry, monkeypatch, capsys):
-    monkeypatch.setattr(figures, "browser_path", lambda: None)
+    monkeypatch.setattr(rep, "browser_path", lambda: None)
     figures.reproduce(tmp_path, png=True, names=["pandalm_confusion"])
     assert not list(tmp_path.glob("*.png"))
     assert (tmp_path / "pandalm_confusion.html").is_file()
@@ -84,3 +85,12 @@ def test_reproduce_writes_png_with_browser(tmp_path, one_entry):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(png[16:20], "big")
     assert width == 2 * 520  # layout width x scale 2
+
+
+def test_figures_shim_keeps_every_builder():
+    # Notebooks call figures.<name>(n_resamples) for every registered figure.
+    assert set(papers.FIGURES) <= set(figures.__all__)
+    for name, entry in papers.FIGURES.items():
+        assert getattr(figures, name) is entry.build, name
+    assert figures.reproduce is rep.write and figures.FIGURES is papers.FIGURES
+    assert list(papers.FIGURES)[-1] == "published_numbers"

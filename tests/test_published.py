@@ -1,4 +1,4 @@
-"""published: the registry, the paper-specific definitions, and every published number on the staged data."""
+"""papers (and the published shim): the registry, the paper-specific definitions, and every published number."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 from scipy import stats as ss
 
-from workbench import published
+from workbench import papers, paths, published
 from workbench.loaders.mt_bench_demo import load_demo
+from workbench.papers import hanna, ice_score, llmbar, mt_bench, pandalm
+from workbench.papers._base import number
 
-# Entries that must NOT reproduce, each with a documented cause (published.py reasons):
+# Entries that must NOT reproduce, each with a documented cause (the reasons in workbench/papers/):
 # PandaLM Table 2 (Wang et al. 2024): not computable from the released prediction files;
 # ICE-Score HumanEval-X w/o R. corpus rho: ten unparsable answers dropped here, scored upstream;
 # ICE-Score CoNaLa: the aggregated human grade file is not released;
@@ -34,22 +36,22 @@ KNOWN_DIFFERS = {
 
 @pytest.fixture(scope="module")
 def reproduced():
-    return published.reproduce()
+    return papers.reproduce.reproduce()
 
 
 # ----------------------------------------------------------------- registry
 
 
 def test_registry_entries_are_complete_and_unique():
-    keys = [(e.paper, e.quantity) for e in published.REGISTRY]
+    keys = [(e.paper, e.quantity) for e in papers.NUMBERS.values()]
     assert len(keys) == len(set(keys))
-    for e in published.REGISTRY:
+    for e in papers.NUMBERS.values():
         assert e.paper and e.table_figure and e.quantity and e.definition
         assert e.tolerance >= 0 and np.isfinite(e.published)
 
 
 def test_published_status_tolerance_boundary():
-    e = published.Published("p", "t", "q", 93.5, 0.05, lambda: 0.0, "d", reason="why")
+    e = papers.Published("p", "t", "q", 93.5, 0.05, lambda: 0.0, "d", reason="why")
     assert e.status(93.55) == ("reproduced", "")  # exactly at the tolerance
     assert e.status(93.56) == ("differs", "why")
     assert e.status(float("nan")) == ("differs", "why")
@@ -59,25 +61,25 @@ def test_reproduce_columns_and_failing_entry():
     def fail():
         raise KeyError("gone")
 
-    r = published.reproduce(
+    r = papers.reproduce.reproduce(
         [
-            published.Published("p", "t", "ok", 1.0, 0.0, lambda: 1.0, "d"),
-            published.Published("p", "t", "bad", 1.0, 0.0, fail, "d"),
+            papers.Published("p", "t", "ok", 1.0, 0.0, lambda: 1.0, "d"),
+            papers.Published("p", "t", "bad", 1.0, 0.0, fail, "d"),
         ]
     )
-    assert list(r.columns) == published.COLUMNS
+    assert list(r.columns) == papers.COLUMNS
     assert r["status"].tolist() == ["reproduced", "differs"]
     assert r.loc[1, "reason"] == "error: KeyError: 'gone'" and np.isnan(r.loc[1, "reproduced"])
 
 
 def test_reproduce_paper_filter():
     entries = [
-        published.Published("LLMBar x", "t", "a", 1.0, 0.0, lambda: 1.0, "d"),
-        published.Published("Other", "t", "b", 1.0, 0.0, lambda: 1.0, "d"),
+        papers.Published("LLMBar x", "t", "a", 1.0, 0.0, lambda: 1.0, "d"),
+        papers.Published("Other", "t", "b", 1.0, 0.0, lambda: 1.0, "d"),
     ]
-    assert published.reproduce(entries, paper="llmbar")["quantity"].tolist() == ["a"]
+    assert papers.reproduce.reproduce(entries, paper="llmbar")["quantity"].tolist() == ["a"]
     with pytest.raises(ValueError, match="paper: no registered entry mentions 'nope'"):
-        published.reproduce(entries, paper="nope")
+        papers.reproduce.reproduce(entries, paper="nope")
 
 
 # ----------------------------------------------------------------- every published number
@@ -114,7 +116,7 @@ def test_reproduce_every_published_number(reproduced):
 )
 def test_reproduce_headline_values(reproduced, quantity, value):
     row = reproduced.set_index("quantity").loc[quantity]
-    tolerance = {e.quantity: e.tolerance for e in published.REGISTRY}[quantity]
+    tolerance = {e.quantity: e.tolerance for e in papers.NUMBERS.values()}[quantity]
     assert row["status"] == "reproduced"
     assert row["reproduced"] == pytest.approx(value, abs=tolerance)
 
@@ -145,8 +147,8 @@ def _llmbar_rows(verdicts):
 def test_llmbar_scores_unparsable_readings():
     # Item 0: both right and consistent; item 1: both unparsable; item 2: AB right, BA wrong.
     df = _llmbar_rows([("A", "A", "A"), ("B", None, None), ("A", "A", "B")])
-    strict = published.llmbar_scores(df).iloc[0]
-    authors = published.llmbar_scores(df, unparsable="authors").iloc[0]
+    strict = llmbar.llmbar_scores(df).iloc[0]
+    authors = llmbar.llmbar_scores(df, unparsable="authors").iloc[0]
     assert strict["accuracy"] == pytest.approx(100 * 3 / 6)  # unparsable counts as wrong
     assert strict["agreement"] == pytest.approx(100 / 3)  # only item 0
     assert authors["agreement"] == pytest.approx(
@@ -156,8 +158,10 @@ def test_llmbar_scores_unparsable_readings():
 
 
 def test_llmbar_scores_bad_option():
-    with pytest.raises(ValueError, match="unparsable: expected 'strict' or 'authors', got 'x'"):
-        published.llmbar_scores(_llmbar_rows([("A", "A", "A")]), unparsable="x")
+    with pytest.raises(
+        ValueError, match=r"unparsable: expected one of \['strict', 'authors'\], got 'x'"
+    ):
+        llmbar.llmbar_scores(_llmbar_rows([("A", "A", "A")]), unparsable="x")
 
 
 # ----------------------------------------------------------------- FastChat MT-Bench agreement
@@ -182,11 +186,11 @@ def test_fastchat_agreement_counts_like_compute_agreement():
         ]
     )
     # S1: q1 tie-tie agrees, tie-A not; q2 B-B agrees -> 2 / 3. S2: q1 skipped (judge says tie) -> 1 / 1.
-    assert published.fastchat_agreement(df) == (2, 3)
-    assert published.fastchat_agreement(df, ties="without") == (1, 1)
+    assert mt_bench.fastchat_agreement(df) == (2, 3)
+    assert mt_bench.fastchat_agreement(df, ties="without") == (1, 1)
     # Human pairs: q1 (tie, A) -> 0 / 1; q2 has one expert. S2 drops the pair with a tie.
-    assert published.fastchat_agreement(df, judge="human") == (0, 1)
-    assert published.fastchat_agreement(df, judge="human", ties="without") == (0, 0)
+    assert mt_bench.fastchat_agreement(df, judge="human") == (0, 1)
+    assert mt_bench.fastchat_agreement(df, judge="human", ties="without") == (0, 0)
 
 
 def test_fastchat_agreement_rejects_two_judge_verdicts():
@@ -199,19 +203,21 @@ def test_fastchat_agreement_rejects_two_judge_verdicts():
     with pytest.raises(
         ValueError, match="df: judge 'gpt-4' has 2 verdicts on item 'q'; expected one"
     ):
-        published.fastchat_agreement(df)
+        mt_bench.fastchat_agreement(df)
 
 
 def test_fastchat_agreement_bad_options():
     df = _mt([dict(item_id="q", rater="gpt-4", rater_kind="llm", label="A")])
-    with pytest.raises(ValueError, match="ties: expected 'with' or 'without', got 'maybe'"):
-        published.fastchat_agreement(df, ties="maybe")
-    with pytest.raises(ValueError, match="reference: only 'human' is supported"):
-        published.fastchat_agreement(df, reference="gpt-4")
+    with pytest.raises(
+        ValueError, match=r"ties: expected one of \['with', 'without'\], got 'maybe'"
+    ):
+        mt_bench.fastchat_agreement(df, ties="maybe")
+    with pytest.raises(ValueError, match=r"reference: expected one of \['human'\], got 'gpt-4'"):
+        mt_bench.fastchat_agreement(df, reference="gpt-4")
 
 
 def test_mt_bench_agreement_table_on_demo():
-    t = published.mt_bench_agreement_table(load_demo())
+    t = mt_bench.mt_bench_agreement_table(load_demo())
     assert len(t) == 8
     assert (t["agree"] <= t["total"]).all()
     s1 = t.set_index(["comparison", "setup", "turn"])
@@ -241,7 +247,7 @@ def _ice_rows():
 
 def test_ice_correlations_match_the_authors_scipy_recipe():
     df = _ice_rows()
-    t = published.ice_correlations(df).set_index(["subset", "level", "statistic"])["estimate"]
+    t = ice_score.ice_correlations(df).set_index(["subset", "level", "statistic"])["estimate"]
     w = df.assign(p=df["item_id"].str.split("/").str[1]).pivot_table(
         index=["p", "item_id"], columns="rater", values="score"
     )
@@ -261,7 +267,7 @@ def test_ice_correlations_match_the_authors_scipy_recipe():
 
 def test_ice_correlations_average_over_languages():
     df = pd.concat([_ice_rows(), _ice_rows().assign(subset="js")])
-    t = published.ice_correlations(df, levels=["corpus"])
+    t = ice_score.ice_correlations(df, levels=["corpus"])
     avg = t[t["subset"] == "average"].set_index("statistic")["estimate"]
     per = t[t["subset"] != "average"].groupby("statistic")["estimate"].mean()
     pd.testing.assert_series_equal(avg.sort_index(), per.sort_index(), check_names=False)
@@ -269,9 +275,9 @@ def test_ice_correlations_average_over_languages():
 
 def test_ice_correlations_bad_level():
     with pytest.raises(
-        ValueError, match=r"levels: expected 'example' and/or 'corpus', got \['system'\]"
+        ValueError, match=r"levels: expected values from \['example', 'corpus'\], got \['system'\]"
     ):
-        published.ice_correlations(_ice_rows(), levels=["system"])
+        ice_score.ice_correlations(_ice_rows(), levels=["system"])
 
 
 def test_conala_variants_aggregations_by_hand():
@@ -282,8 +288,8 @@ def test_conala_variants_aggregations_by_hand():
         [dict(item_id=i, score=float(v)) for i, vals in grades.items() for v in vals]
     )
     got = {
-        how: published._aggregate_grades(human, how).tolist()
-        for how in published.CONALA_AGGREGATIONS
+        how: ice_score.aggregate_grades(human, how).tolist()
+        for how in ice_score.CONALA_AGGREGATIONS
     }
     assert got == {
         "mean": [2.25, 1.5],
@@ -293,7 +299,7 @@ def test_conala_variants_aggregations_by_hand():
         "highest_mode": [2.0, 3.0],
     }
     with pytest.raises(ValueError, match="how: expected one of"):
-        published._aggregate_grades(human, "max")
+        ice_score.aggregate_grades(human, "max")
 
 
 # ----------------------------------------------------------------- PandaLM and ratings
@@ -305,7 +311,7 @@ def test_pandalm_table2_variants_dropped_vs_counted_wrong():
         for i, (h, j) in enumerate([("A", "A"), ("B", "A"), ("tie", None), ("B", "B")])
         for r, v in (("human:majority", h), ("gpt", j))
     ]
-    t = published.pandalm_table2_variants(pd.DataFrame(rows)).set_index("unparsable")
+    t = pandalm.pandalm_table2_variants(pd.DataFrame(rows)).set_index("unparsable")
     assert t.loc["dropped", "accuracy"] == pytest.approx(2 / 3)
     assert t.loc["counted wrong", "accuracy"] == pytest.approx(2 / 4)
     # Dropped: A: P 1/2 R 1 -> F1 2/3; B: P 1 R 1/2 -> 2/3; macro 2/3 (tie absent from the reference).
@@ -329,10 +335,56 @@ def test_rating_correlations_against_scipy_and_excludes_human_stories():
                 )
             )
     df = pd.DataFrame(rows)
-    got = published.rating_correlations(df, statistic="spearman")["estimate"].iloc[0]
+    got = hanna.rating_correlations(df, statistic="spearman")["estimate"].iloc[0]
     d = df[df["model"] != "Human"]
     mean = d[d["rater_kind"] == "human"].groupby("item_id")["score"].mean()
     judge = d[d["rater"] == "J/p1"].set_index("item_id")["score"].reindex(mean.index)
     assert got == pytest.approx(ss.spearmanr(judge, mean).statistic, abs=1e-12)
-    with pytest.raises(ValueError, match="statistic: expected pearson, spearman or kendall_tau"):
-        published.rating_correlations(df, statistic="tau")
+    with pytest.raises(
+        ValueError, match=r"statistic: expected one of \['pearson', 'spearman', 'kendall_tau'\]"
+    ):
+        hanna.rating_correlations(df, statistic="tau")
+    with pytest.raises(ValueError, match=r"rater_kind: expected one of \['llm', 'metric'\]"):
+        hanna.rating_correlations(df, rater_kind="human")
+
+
+# ----------------------------------------------------------------- registration order and the shim
+
+
+def test_registration_order_is_the_committed_table_order():
+    # figures/reproduced.csv is written by `workbench reproduce`; its row order is the
+    # registration order fixed by workbench/papers/__init__.py.
+    committed = pd.read_csv(paths.figures_dir() / "reproduced.csv")
+    keys = [(e.paper, e.quantity) for e in papers.NUMBERS.values()]
+    assert keys == list(zip(committed["paper"], committed["quantity"], strict=True))
+
+
+def test_registering_a_number_twice_is_an_error():
+    e = next(iter(papers.NUMBERS.values()))
+    with pytest.raises(ValueError, match="is registered twice"):
+        number(e.paper, e.table_figure, e.quantity, 0.0, 0.0, lambda: 0.0, "d")
+
+
+def test_published_shim_keeps_every_name():
+    for name in published.__all__:
+        assert getattr(published, name) is not None, name
+    assert published.reproduce is papers.reproduce.reproduce
+    assert published.llmbar_scores is llmbar.llmbar_scores
+    assert published.REGISTRY == list(papers.NUMBERS.values())
+
+
+def test_mt_bench_published_values_are_typed_once():
+    # The turn-1 registry entries read their value from MT_BENCH_PUBLISHED (Zheng et al. 2023, Table 2).
+    entries = [e for e in papers.NUMBERS.values() if e.paper == mt_bench.PAPER]
+    assert [e.published for e in entries] == [
+        mt_bench.MT_BENCH_PUBLISHED[(c, s, 1)]
+        for s in ("S1", "S2")
+        for c in ("GPT-4 pair vs human", "human vs human")
+    ]
+
+
+def test_pandalm_wide_is_one_row_per_item():
+    w = pandalm.wide()
+    assert w.index.is_unique and {"human:majority", "gpt-3.5-turbo"} <= set(w.columns)
+    # README label table: 105 ties + 422 response 1 + 472 response 2 = 999 items.
+    assert len(w) == 999 and pandalm.majority_count("tie") == 105
