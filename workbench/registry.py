@@ -1,7 +1,7 @@
 """One registry shape for everything the workbench looks up by name.
 
 Datasets (:data:`workbench.loaders.DATASETS`), papers and their published numbers
-(:data:`workbench.papers.PAPERS`), figures (:data:`workbench.figures.FIGURES`) and bias probes
+(:data:`workbench.papers.NUMBERS`), figures (:data:`workbench.papers.FIGURES`) and bias probes
 (:data:`workbench.bias.PROBES`) are each a :class:`Registry`: a read-only mapping from name to
 a typed entry, filled where the entry is defined (a decorator or one ``add`` call beside the
 definition), never by a list kept elsewhere. An unknown name gets one error wording
