@@ -93,5 +93,5 @@ def test_adjust_pvalues_matches_statsmodels_and_skips_nan():
 
 
 def test_adjust_pvalues_rejects_unknown_method():
-    with pytest.raises(ValueError, match="method"):
-        adjust_pvalues([0.1], method="bonferroni")
+    with pytest.raises(ValueError, match=r"method: expected one of .*'bonferroni'.*got 'sidak-ish'"):
+        adjust_pvalues([0.1], method="sidak-ish")

@@ -15,18 +15,23 @@ why judges disagree with people.
 from . import loaders, schema
 from .loaders import datasets, load
 
+# ``workbench.agreement`` is the agreement package, itself callable
+# (``workbench.agreement(df)`` computes the table), so it is listed as a module.
 _LAZY_FUNCTIONS = {
-    "agreement": "tables",
-    "leaderboard": "tables",
-    "compare_judges": "tables",
-    "rank_correlation": "tables",
+    "leaderboard": "agreement",
+    "compare_judges": "agreement",
+    "rank_correlation": "agreement",
+    "prepare": "agreement",
 }
 _LAZY_MODULES = (
+    "agreement",
     "annotations",
     "bias",
     "factors",
     "figures",
+    "papers",
     "plots",
+    "published",
     "slicing",
     "stats",
     "tables",

@@ -113,23 +113,10 @@ def adjust(
     )
     for code in np.unique(codes):
         sub = p[codes == code]
-        adj.loc[sub.index] = _adjust_family(sub.to_numpy(), correction)
+        adj.loc[sub.index] = adjust_pvalues(sub.to_numpy(), method=correction)
     out["p_adjusted"] = adj.astype(float)
     out["correction"] = pd.Series(correction, index=out.index, dtype="string")
     return out
-
-
-def _adjust_family(p: np.ndarray, correction: Correction) -> np.ndarray:
-    """Adjusted p-values of one family (NaN = no test, left NaN): one implementation,
-    :func:`workbench.stats.testing.adjust_pvalues`."""
-    if correction == "bonferroni":  # until adjust_pvalues accepts every vocab.CORRECTIONS method
-        from statsmodels.stats.multitest import multipletests
-
-        out, ok = np.full(p.shape, np.nan), np.isfinite(p)
-        if ok.any():
-            out[ok] = multipletests(p[ok], method=correction)[1]
-        return out
-    return adjust_pvalues(p, method=correction)
 
 
 def add_bins(

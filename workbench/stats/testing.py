@@ -32,6 +32,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._validate import check_option
+from ..vocab import CORRECTIONS, Correction
 from .bootstrap import bootstrap_resample, bootstrap_sums, item_sums, pair_args
 
 __all__ = ["PairedDifference", "adjust_pvalues", "mcnemar", "paired_difference"]
@@ -243,17 +245,15 @@ def mcnemar(
     }
 
 
-def adjust_pvalues(
-    p_values: npt.ArrayLike, *, method: Literal["holm", "fdr_bh"] = "holm"
-) -> np.ndarray:
-    """Holm (family-wise error) or Benjamini-Hochberg (false discovery rate) adjusted p-values.
+def adjust_pvalues(p_values: npt.ArrayLike, *, method: Correction = "holm") -> np.ndarray:
+    """Holm or Bonferroni (family-wise error) or Benjamini-Hochberg (false discovery rate) adjusted p-values.
 
     Parameters
     ----------
     p_values : array_like
         Raw p-values; NaN entries are left NaN and not counted in the family.
-    method : {"holm", "fdr_bh"}, default "holm"
-        Passed to ``statsmodels.stats.multitest.multipletests``.
+    method : {"holm", "fdr_bh", "bonferroni"}, default "holm"
+        One of :data:`workbench.vocab.CORRECTIONS`, passed to ``statsmodels.stats.multitest.multipletests``.
 
     Returns
     -------
@@ -266,11 +266,12 @@ def adjust_pvalues(
     [0.03, 0.06, 0.06]
     >>> [round(float(x), 4) for x in adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh")]  # min(3/k p_(k))
     [0.03, 0.04, 0.04]
+    >>> adjust_pvalues([0.01, 0.04, 0.5], method="bonferroni").tolist()  # 3 p, capped at 1
+    [0.03, 0.12, 1.0]
     """
     from statsmodels.stats.multitest import multipletests
 
-    if method not in ("holm", "fdr_bh"):
-        raise ValueError(f"method: expected 'holm' or 'fdr_bh', got {method!r}")
+    check_option("method", method, CORRECTIONS)
     p = np.asarray(p_values, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
