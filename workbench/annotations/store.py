@@ -82,9 +82,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import paths
-from .schema import LoadError
-from .vocab import CAUSES
+from .. import paths
+from ..schema import LoadError
+from ..vocab import CAUSES
 
 __all__ = [
     "CAUSES",
