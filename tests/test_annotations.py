@@ -359,8 +359,8 @@ def test_store_newer_schema_version_refused(annotation_store):
 
 def test_store_older_schema_migrated(annotation_store, monkeypatch):
     aid = _add(AnnotationStore(annotation_store))
-    monkeypatch.setattr(ann, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(ann, "_MIGRATIONS", {1: "CREATE TABLE extra (x TEXT);"})
+    monkeypatch.setattr(ann.sql, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(ann.sql, "MIGRATIONS", {1: "CREATE TABLE extra (x TEXT);"})
     store = AnnotationStore(annotation_store)
     with sqlite3.connect(annotation_store) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
@@ -370,8 +370,8 @@ def test_store_older_schema_migrated(annotation_store, monkeypatch):
 
 def test_store_older_schema_without_migration_refused(annotation_store, monkeypatch):
     AnnotationStore(annotation_store).close()
-    monkeypatch.setattr(ann, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(ann, "_MIGRATIONS", {1: "CREATE TABLE extra (x TEXT);"})
+    monkeypatch.setattr(ann.sql, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(ann.sql, "MIGRATIONS", {1: "CREATE TABLE extra (x TEXT);"})
     with pytest.raises(ValueError, match="schema version 2; no migration to 3"):
         AnnotationStore(annotation_store)
     with sqlite3.connect(annotation_store) as conn:  # the failed migration rolled back
