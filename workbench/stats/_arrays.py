@@ -2,8 +2,22 @@
 
 One place for how :mod:`workbench.stats` turns user input into NumPy arrays: 1-D label
 vectors and items x raters matrices keep a numeric dtype and hold anything else as
-``object``; ``None``, ``NaN`` and ``pd.NA`` are missing; categories default to the sorted
-distinct labels; scores become floats with missing entries as NaN.
+``object``; ``None``, ``NaN``, ``pd.NA`` and ``NaT`` are missing; categories default to the
+sorted distinct labels; scores become floats with missing entries as NaN.
+
+Label kinds. The labels of one array (and the categories compared with it) are all numbers,
+all strings or all booleans (`label_kind`); a mix (``[1, "1"]``, ``[True, 1]``) raises
+ValueError, whether it comes as a list, an object array, a Series or a DataFrame, instead of
+being merged (``True == 1``) or stringified (``np.asarray(["a", np.nan])`` holds ``"nan"``).
+Lists are read element by element (``np.asarray(x, dtype=object)``) so NumPy's own coercion
+never decides: a list, an object array and a Series of the same values give the same result
+or the same error.
+
+Size limits. Unweighted statistics need O(k) numbers for k categories and have no limit.
+What needs a k x k matrix (agreement weights, ordinal/ratio coincidences) refuses more than
+`MAX_CATEGORIES` categories, and a dense per-item contribution array (the bootstrap's
+input) of more than `MAX_DENSE_CELLS` elements is refused (`check_dense`), with a ValueError
+that names the option and the count, instead of allocating gigabytes.
 
 Examples
 --------
@@ -15,6 +29,12 @@ dtype('O')
 ('A', 'B', 'tie')
 >>> as_float(matrix_values([[1, None], [2.5, 3]]), "matrix").tolist()
 [[1.0, nan], [2.5, 3.0]]
+>>> missing(vector(["A", float("nan")], "rater_1")).tolist()  # NaN stays missing, not "nan"
+[False, True]
+>>> vector([1, "1"], "rater_1")
+Traceback (most recent call last):
+...
+ValueError: rater_1 mixes label types: number 1 (position 0) and string '1' (position 1); ...
 """
 
 from __future__ import annotations
@@ -27,15 +47,188 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "MAX_CATEGORIES",
+    "MAX_DENSE_CELLS",
     "as_float",
+    "check_category_count",
+    "check_dense",
     "factorize",
     "infer_categories",
+    "label_kind",
     "matrix_values",
     "missing",
     "numeric_matrix",
+    "pow2_scale",
+    "same_kind",
     "sort_categories",
     "vector",
 ]
+
+MAX_CATEGORIES = 2_000
+"""Most categories of a statistic that needs a k x k matrix (weights, coincidences): 32 MB."""
+
+MAX_DENSE_CELLS = 50_000_000
+"""Most elements (400 MB of float64) of one dense array built from categories."""
+
+# pandas.api.types.infer_dtype results -> label kind
+_KINDS = {
+    "string": "string",
+    "integer": "number",
+    "floating": "number",
+    "mixed-integer-float": "number",
+    "decimal": "number",
+    "boolean": "boolean",
+}
+
+
+def _value_kind(v: Any) -> str:
+    if isinstance(v, bool | np.bool_):
+        return "boolean"
+    if isinstance(v, numbers.Number):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    return type(v).__name__
+
+
+def label_kind(values: np.ndarray, name: str) -> str | None:
+    """Kind of the non-missing labels: "number", "string", "boolean", another type, or None.
+
+    None when every value is missing. Numbers and booleans are different kinds (``True ==
+    1`` would merge them silently), as are numbers and strings (``1`` and ``"1"``); a mix
+    raises ValueError naming ``name`` and the first value of each kind.
+
+    >>> label_kind(np.array([1, 2.5, None], dtype=object), "rater_1")
+    'number'
+    >>> label_kind(np.array([True, 1], dtype=object), "rater_1")
+    Traceback (most recent call last):
+    ...
+    ValueError: rater_1 mixes label types: boolean True (position 0) and number 1 (position 1); ...
+    """
+    if values.dtype.kind == "b":
+        return "boolean"
+    if values.dtype.kind in "iuf":
+        return "number"
+    if values.dtype.kind in "US":
+        return "string"
+    flat = values.ravel()
+    inferred = pd.api.types.infer_dtype(flat, skipna=True)
+    if inferred in _KINDS:
+        return _KINDS[inferred]
+    if inferred == "empty":
+        return None
+    seen: dict[str, int] = {}
+    for i in np.flatnonzero(~np.asarray(pd.isna(flat))):
+        seen.setdefault(_value_kind(flat[i]), int(i))
+        if len(seen) == 2:
+            (k1, i1), (k2, i2) = seen.items()
+            raise ValueError(
+                f"{name} mixes label types: {k1} {flat[i1]!r} (position {i1}) and {k2} "
+                f"{flat[i2]!r} (position {i2}); labels must be all numbers, all strings or all "
+                "booleans (None, NaN, pd.NA and NaT are missing): convert them first, e.g. "
+                "with astype(str)"
+            )
+    return next(iter(seen), None)
+
+
+def same_kind(kinds: Sequence[tuple[str | None, str]]) -> None:
+    """Raise unless the ``(kind, name)`` pairs agree (None, all missing, agrees with any).
+
+    >>> same_kind([("number", "rater_1"), (None, "rater_2"), ("number", "categories")])
+    >>> same_kind([("number", "rater_1"), ("boolean", "rater_2")])
+    Traceback (most recent call last):
+    ...
+    ValueError: rater_1 holds number labels but rater_2 holds boolean labels; ...
+    """
+    known = [(k, n) for k, n in kinds if k is not None]
+    for k, n in known[1:]:
+        if k != known[0][0]:
+            raise ValueError(
+                f"{known[0][1]} holds {known[0][0]} labels but {n} holds {k} labels; "
+                "pass labels of one kind (all numbers, all strings or all booleans)"
+            )
+
+
+def check_category_count(k: int, what: str) -> None:
+    """Raise when ``k`` categories exceed `MAX_CATEGORIES` for ``what`` (the option asking).
+
+    >>> check_category_count(30_000, "weights='quadratic'")
+    Traceback (most recent call last):
+    ...
+    ValueError: weights='quadratic' needs a 30000 x 30000 matrix: 30000 categories exceed MAX_CATEGORIES = 2000; ...
+    """
+    if k > MAX_CATEGORIES:
+        raise ValueError(
+            f"{what} needs a {k} x {k} matrix: {k} categories exceed MAX_CATEGORIES = "
+            f"{MAX_CATEGORIES}; use the unweighted / nominal statistic (no limit) or merge "
+            "categories"
+        )
+
+
+def check_dense(n_rows: int, width: int, what: str) -> None:
+    """Raise when an ``n_rows x width`` dense array would exceed `MAX_DENSE_CELLS` elements.
+
+    >>> check_dense(60_000, 30_000**2, "categories (30000)")
+    Traceback (most recent call last):
+    ...
+    ValueError: categories (30000): would need a dense 60000 x 900000000 array (5.40e+13 cells ...
+    """
+    if n_rows * width > MAX_DENSE_CELLS:
+        raise ValueError(
+            f"{what}: would need a dense {n_rows} x {width} array ({n_rows * width:.2e} "
+            f"cells > MAX_DENSE_CELLS = {MAX_DENSE_CELLS:,}); unweighted point estimates do "
+            "not, bootstrap contributions do: merge rare categories first"
+        )
+
+
+def pow2_scale(values: np.ndarray) -> float:
+    """Power of two ``s`` with ``max|finite values| / s`` in [1, 2); 1.0 when all are 0.
+
+    Dividing by a power of two is exact, so a statistic invariant to scale gives the same
+    bits on ``values / s``, and squares of values near the float maximum do not overflow.
+
+    >>> pow2_scale(np.array([3.0, -5.0, np.nan]))  # 5 = 1.25 * 2**2
+    4.0
+    >>> float(np.finfo(float).max / pow2_scale(np.array([np.finfo(float).max])))  # < 2
+    1.9999999999999998
+    """
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    top = float(v.max()) if v.size else 0.0
+    if top == 0.0:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(top)[1]) - 1))
+
+
+def _from_sequence(x: Any) -> np.ndarray:
+    """Array of a non-NumPy, non-pandas input read element by element.
+
+    NumPy would turn ``["a", np.nan]`` into strings and ``[True, 1]`` into integers; reading
+    as objects first lets `label_kind` see the values. Homogeneous numbers or booleans then
+    get NumPy's numeric dtype as before (numbers with missing values: floats with NaN).
+    """
+    obj = np.asarray(x, dtype=object)
+    if obj.size == 0:
+        return np.asarray(x)
+    flat = obj.ravel()
+    kind = pd.api.types.infer_dtype(flat, skipna=True)
+    if kind not in ("integer", "floating", "mixed-integer-float", "boolean"):
+        return obj
+    miss = np.asarray(pd.isna(flat))
+    if not miss.any():
+        return np.asarray(x)
+    if kind == "boolean":
+        return obj
+    out = np.full(flat.shape, np.nan)
+    out[~miss] = flat[~miss].astype(float)
+    return out.reshape(obj.shape)
+
+
+def _checked(arr: np.ndarray, name: str) -> np.ndarray:
+    if arr.dtype.kind not in "biuf":
+        arr = arr.astype(object)
+        label_kind(arr, name)
+    return arr
 
 
 def vector(x: Any, name: str) -> np.ndarray:
@@ -44,13 +237,13 @@ def vector(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be 1-D labels, got a DataFrame of shape {x.shape}")
     if isinstance(x, pd.Series | pd.Index | pd.Categorical | pd.api.extensions.ExtensionArray):
         arr = np.asarray(pd.Series(x).to_numpy(dtype=object))
+    elif isinstance(x, np.ndarray):
+        arr = x
     else:
-        arr = np.asarray(x)
+        arr = _from_sequence(x)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}")
-    if arr.dtype.kind not in "biuf":
-        arr = arr.astype(object)
-    return arr
+    return _checked(arr, name)
 
 
 def matrix_values(matrix: Any, name: str = "matrix") -> np.ndarray:
@@ -65,13 +258,13 @@ def matrix_values(matrix: Any, name: str = "matrix") -> np.ndarray:
             if numeric and matrix.shape[1]
             else matrix.to_numpy(dtype=object)
         )
+    elif isinstance(matrix, np.ndarray):
+        arr = matrix
     else:
-        arr = np.asarray(matrix)
+        arr = _from_sequence(matrix)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D items x raters array, got shape {arr.shape}")
-    if arr.dtype.kind not in "biuf":
-        arr = arr.astype(object)
-    return arr
+    return _checked(arr, name)
 
 
 def missing(values: np.ndarray) -> np.ndarray:

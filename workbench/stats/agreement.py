@@ -16,6 +16,13 @@ contribution vectors, registered as a `Sufficient` in `workbench.stats.SUFFICIEN
 Missing data: two-rater functions drop items where either side is missing (the item then
 contributes a zero row); matrix functions use every rating that has a partner in its item.
 
+Many categories: point estimates never build a k x k or items x k array for unweighted
+statistics (two raters: the table's margins and diagonal; many raters: each item's occupied
+categories, `workbench.stats._sparse`), so 30,000 distinct labels cost O(n + k). Weights and
+ordinal/ratio alpha need a k x k matrix and refuse more than ``MAX_CATEGORIES`` (2,000)
+categories; per-item contribution arrays (the bootstrap's input) refuse more than
+``MAX_DENSE_CELLS`` (50 million) elements; both with a ValueError naming the option and k.
+
 Categories: fixed from the full data by ``Sufficient.resolve`` (or given as ``categories=``),
 so every bootstrap resample uses the same k x k table. Default order: numbers numerically,
 strings lexicographically (``"A" < "B" < "tie"``); ordinal weights use category VALUES when
@@ -34,13 +41,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._arrays import (
+    check_category_count,
+    check_dense,
     factorize,
     infer_categories,
+    label_kind,
     matrix_values,
     missing,
     numeric_matrix,
+    pow2_scale,
+    same_kind,
     vector,
 )
+from ._sparse import item_counts, pair_margins, within_pairs
 
 __all__ = [
     "Sufficient",
@@ -93,6 +106,10 @@ class Sufficient(NamedTuple):
         (n_items, d) array (e.g. `numpy.bincount` for contingency tables).
     patterns : callable or None
         Fast path for ``distinct_contributions``.
+    direct : callable or None
+        ``direct(*data, **resolved) -> float``: the point estimate without the d-wide sums,
+        for statistics whose d grows as k**2 (two-rater tables: from the margins, O(k)).
+        `estimate` uses it when set; it equals ``from_sums(total(...))``.
     """
 
     statistic: Callable[..., float]
@@ -102,6 +119,7 @@ class Sufficient(NamedTuple):
     from_sums: Callable[..., np.ndarray] | None = None
     sums: Callable[..., np.ndarray] | None = None
     patterns: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+    direct: Callable[..., Any] | None = None
 
     def total(self, *data: Any, **resolved: Any) -> np.ndarray:
         """Return ``contributions(*data, **resolved).sum(axis=0)`` (by the fast path if any)."""
@@ -122,6 +140,8 @@ class Sufficient(NamedTuple):
     def estimate(self, *data: Any, **options: Any) -> float:
         """Point estimate through resolve -> sums -> from_sums (what the public functions do)."""
         resolved = self.resolve(*data, **options)
+        if self.direct is not None:
+            return float(self.direct(*data, **resolved))
         return float(self.from_sums(self.total(*data, **resolved), **resolved))
 
 
@@ -181,6 +201,9 @@ def _lookup(uniques: Any, categories: tuple[Any, ...], name: str) -> np.ndarray:
     uniques = np.asarray(uniques)
     if len(uniques) == 0:
         return np.zeros(0, dtype=np.int64)
+    # pandas would match True with 1: labels and categories must be of one kind
+    cats = np.asarray(list(categories), dtype=object)
+    same_kind([(label_kind(uniques, name), name), (label_kind(cats, "categories"), "categories")])
     index = pd.Index(list(categories), dtype=object)
     lut = index.get_indexer(pd.Index(uniques.astype(object), dtype=object)).astype(np.int64)
     if (lut < 0).any():
@@ -197,8 +220,11 @@ def _check_categories(categories: Any, name: str = "categories") -> tuple[Any, .
     )
     if len(cats) == 0:
         raise ValueError(f"{name} must list at least one category, got {categories!r}")
-    if any(missing(np.asarray([c], dtype=object))[0] for c in cats):
+    as_array = np.empty(len(cats), dtype=object)
+    as_array[:] = cats
+    if missing(as_array).any():
         raise ValueError(f"{name} must not contain a missing value, got {categories!r}")
+    label_kind(as_array, name)
     if len(set(cats)) != len(cats):
         raise ValueError(f"{name} has duplicates: {categories!r}")
     return cats
@@ -240,30 +266,68 @@ def weight_matrix(
     ``None``/``"identity"``: 1 on the diagonal, 0 elsewhere. ``"linear"``:
     ``1 - |x_k - x_l| / (x_max - x_min)``; ``"quadratic"``: ``1 - (x_k - x_l)**2 /
     (x_max - x_min)**2``, where x are the category values if all categories are numbers,
-    else their positions 0..k-1 in ``categories``. A k x k array is used as given.
+    else their positions 0..k-1 in ``categories``. A k x k array is checked (finite,
+    symmetric, in [0, 1], ones on the diagonal: ValueError naming the first offending cell)
+    and used as given. More than ``MAX_CATEGORIES`` categories raise ValueError.
 
     >>> weight_matrix([1, 2, 3], "linear")  # 1 - |k - l| / 2
     array([[1. , 0.5, 0. ],
            [0.5, 1. , 0.5],
            [0. , 0.5, 1. ]])
+    >>> weight_matrix(["a", "b"], [[1, 0.5], [0.4, 1]])
+    Traceback (most recent call last):
+    ...
+    ValueError: weights must be symmetric: weights[0, 1] = 0.5 but weights[1, 0] = 0.4
     """
     cats = tuple(categories)
     k = len(cats)
-    if weights is None or (isinstance(weights, str) and weights == "identity"):
+    if isinstance(weights, str) and weights not in ("identity", "linear", "quadratic"):
+        raise ValueError(
+            f"{name} must be None, 'identity', 'linear', 'quadratic' or a k x k array, "
+            f"got {weights!r}"
+        )
+    shown = f"{name}={weights!r}" if weights is None or isinstance(weights, str) else name
+    check_category_count(k, shown)
+    if is_identity(weights):
         return np.eye(k)
     if isinstance(weights, str):
-        if weights not in ("linear", "quadratic"):
-            raise ValueError(
-                f"{name} must be None, 'identity', 'linear', 'quadratic' or a k x k array, "
-                f"got {weights!r}"
-            )
         x = _category_positions(cats)
+        x = x / pow2_scale(x)  # exact; keeps x_max - x_min finite for values near float max
         span = x.max() - x.min() if k > 1 else 1.0
         d = np.abs(x[:, None] - x[None, :]) / span
         return 1.0 - (d if weights == "linear" else d**2)
-    w = np.asarray(weights, dtype=float)
+    return _checked_weights(weights, k, name)
+
+
+def is_identity(weights: Any) -> bool:
+    """Whether ``weights`` means unweighted (None or "identity")."""
+    return weights is None or (isinstance(weights, str) and weights == "identity")
+
+
+def _checked_weights(weights: Any, k: int, name: str) -> np.ndarray:
+    """A user's k x k weight matrix: finite, in [0, 1], symmetric, ones on the diagonal."""
+    try:
+        w = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a {k} x {k} array of numbers, got {weights!r}") from None
     if w.shape != (k, k):
         raise ValueError(f"{name} must be a {k} x {k} array for {k} categories, got {w.shape}")
+    checks = (
+        (~np.isfinite(w), "must be finite"),
+        ((w < 0) | (w > 1), "must be in [0, 1]"),
+        (np.eye(k, dtype=bool) & (w != 1), "must have ones on the diagonal"),
+    )
+    for bad, rule in checks:
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            raise ValueError(f"{name} {rule}: {name}[{i}, {j}] = {float(w[i, j])!r}")
+    asym = np.abs(w - w.T) > 1e-12
+    if asym.any():
+        i, j = np.argwhere(asym)[0]
+        raise ValueError(
+            f"{name} must be symmetric: {name}[{i}, {j}] = {float(w[i, j])!r} but "
+            f"{name}[{j}, {i}] = {float(w[j, i])!r}"
+        )
     return w
 
 
@@ -302,10 +366,15 @@ def _pair_codes(
     # its item (it neither enters the inferred category set nor is checked against it)
     ra, rb = np.where(keep, ra, -1), np.where(keep, rb, -1)
     if categories is None:
-        in_pairs_a = np.bincount(ra + 1, minlength=len(ua) + 1)[1:] > 0
-        in_pairs_b = np.bincount(rb + 1, minlength=len(ub) + 1)[1:] > 0
+        used_a = ua[np.bincount(ra + 1, minlength=len(ua) + 1)[1:] > 0]
+        used_b = ub[np.bincount(rb + 1, minlength=len(ub) + 1)[1:] > 0]
+        # concatenating would cast booleans to numbers: the two sides must be of one kind
+        same_kind(
+            [(label_kind(used_a, names[0]), names[0]), (label_kind(used_b, names[1]), names[1])]
+        )
         categories = infer_categories(
-            np.concatenate([ua[in_pairs_a], ub[in_pairs_b]]), f"{names[0]}/{names[1]}"
+            np.concatenate([used_a.astype(object), used_b.astype(object)]),
+            f"{names[0]}/{names[1]}",
         )
     ca = np.where(keep, np.take(_lut(ra, ua, categories, names[0]), ra), -1)
     cb = np.where(keep, np.take(_lut(rb, ub, categories, names[1]), rb), -1)
@@ -330,6 +399,7 @@ def table_contributions(
     cats = tuple(categories)
     k = len(cats)
     ca, cb, _ = _pair_codes(rater_1, rater_2, cats)
+    check_dense(ca.shape[0], k * k, f"rater_1/rater_2 ({k} categories, k x k table)")
     out = np.zeros((ca.shape[0], k * k))
     ok = ca >= 0
     out[np.flatnonzero(ok), ca[ok] * k + cb[ok]] = 1.0
@@ -340,6 +410,7 @@ def table_sums(rater_1: Any, rater_2: Any, *, categories: Sequence[Any], **_: An
     """The flattened k x k contingency table by `numpy.bincount` (= contributions summed)."""
     cats = tuple(categories)
     k = len(cats)
+    check_dense(1, k * k, f"rater_1/rater_2 ({k} categories, k x k table)")
     ca, cb, _ = _pair_codes(rater_1, rater_2, cats)
     cell = np.where(ca >= 0, ca * k + cb, k * k)  # k * k collects the dropped items
     return np.bincount(cell, minlength=k * k + 1)[: k * k].astype(float)
@@ -349,7 +420,11 @@ def table_patterns(rater_1: Any, rater_2: Any, *, categories: Sequence[Any], **_
     """Distinct contribution rows of the table statistics: the occupied cells' unit vectors."""
     table = table_sums(rater_1, rater_2, categories=categories)
     cells = np.flatnonzero(table)
-    return np.eye(table.shape[0])[cells], table[cells].astype(np.int64)
+    k = len(tuple(categories))
+    check_dense(cells.size, table.size, f"rater_1/rater_2 ({k} categories, k x k table)")
+    rows = np.zeros((cells.size, table.size))
+    rows[np.arange(cells.size), cells] = 1.0
+    return rows, table[cells].astype(np.int64)
 
 
 def _table(sums: np.ndarray, categories: Sequence[Any]) -> np.ndarray:
@@ -360,55 +435,96 @@ def _table(sums: np.ndarray, categories: Sequence[Any]) -> np.ndarray:
     return sums.reshape(sums.shape[:-1] + (k, k))
 
 
-def _proportions(t: np.ndarray):
-    n = t.sum(axis=(-2, -1))
+def _margins(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row margins, column margins and diagonal of (..., k, k) tables."""
+    return t.sum(-1), t.sum(-2), np.diagonal(t, axis1=-2, axis2=-1)
+
+
+def _via_table(from_margins: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """``from_sums`` of a statistic of the margins: flattened k x k tables -> margins."""
+
+    def from_sums(sums, *, categories, **options):
+        t = _table(sums, categories)
+        return from_margins(*_margins(t), categories=categories, **options)
+
+    return from_sums
+
+
+def _via_codes(from_margins: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """``direct`` point estimate of a statistic of the margins: O(n + k), no k x k table."""
+
+    def direct(rater_1, rater_2, *, categories, **options):
+        cats = tuple(categories)
+        ca, cb, _ = _pair_codes(rater_1, rater_2, cats)
+        return from_margins(*pair_margins(ca, cb, len(cats)), categories=cats, **options)
+
+    return direct
+
+
+def _shares(rows, cols, diag):
+    """``(p_k., p_.k, p_o, n)`` from the margins (NaN shares when n = 0)."""
+    n = rows.sum(-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = t / n[..., None, None]
-    return p, n
+        return rows / n[..., None], cols / n[..., None], diag.sum(-1) / n, n
 
 
-def _agreement_from_sums(sums, *, categories, ties="agree", tie_label="tie", **_):
-    t = _table(sums, categories)
-    agree = np.trace(t, axis1=-2, axis2=-1)
-    total = t.sum(axis=(-2, -1))
+def _agreement_from_margins(rows, cols, diag, *, categories, ties="agree", tie_label="tie", **_):
+    agree = diag.sum(-1)
+    total = rows.sum(-1)
     cats = tuple(categories)
     if ties == "drop" and tie_label in cats:
         i = cats.index(tie_label)
-        agree = agree - t[..., i, i]
-        total = total - t[..., i, :].sum(-1) - t[..., :, i].sum(-1) + t[..., i, i]
+        agree = agree - diag[..., i]
+        total = total - rows[..., i] - cols[..., i] + diag[..., i]
     return _safe_ratio(agree, total)
 
 
-def _kappa_from_sums(sums, *, categories, weights=None, **_):
-    p, n = _proportions(_table(sums, categories))
-    w = weight_matrix(categories, weights)
-    po = (w * p).sum(axis=(-2, -1))
-    pe = np.einsum("...i,ij,...j->...", p.sum(-1), w, p.sum(-2))
-    out = _safe_ratio(po - pe, 1.0 - pe)
-    return np.where(n > 0, out, np.nan)
-
-
-def _scott_from_sums(sums, *, categories, **_):
-    p, n = _proportions(_table(sums, categories))
-    pi = (p.sum(-1) + p.sum(-2)) / 2
-    po = np.trace(p, axis1=-2, axis2=-1)
-    pe = (pi**2).sum(-1)
+def _kappa_from_margins(rows, cols, diag, **_):
+    pr, pc, po, n = _shares(rows, cols, diag)
+    pe = (pr * pc).sum(-1)
     return np.where(n > 0, _safe_ratio(po - pe, 1.0 - pe), np.nan)
 
 
-def _bp_from_sums(sums, *, categories, **_):
-    p, n = _proportions(_table(sums, categories))
-    po = np.trace(p, axis1=-2, axis2=-1)
+def _weighted_kappa(t, categories, weights):
+    n = t.sum(axis=(-2, -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = t / n[..., None, None]
+    w = weight_matrix(categories, weights)
+    po = (w * p).sum(axis=(-2, -1))
+    pe = np.einsum("...i,ij,...j->...", p.sum(-1), w, p.sum(-2))
+    return np.where(n > 0, _safe_ratio(po - pe, 1.0 - pe), np.nan)
+
+
+def _kappa_from_sums(sums, *, categories, weights=None, **_):
+    t = _table(sums, categories)
+    if is_identity(weights):
+        return _kappa_from_margins(*_margins(t))
+    return _weighted_kappa(t, categories, weights)
+
+
+def _kappa_direct(rater_1, rater_2, *, categories, weights=None, **_):
+    if is_identity(weights):
+        return _via_codes(_kappa_from_margins)(rater_1, rater_2, categories=categories)
+    t = table_sums(rater_1, rater_2, categories=categories)
+    return _weighted_kappa(_table(t, categories), categories, weights)
+
+
+def _scott_from_margins(rows, cols, diag, **_):
+    pr, pc, po, n = _shares(rows, cols, diag)
+    pe = (((pr + pc) / 2) ** 2).sum(-1)
+    return np.where(n > 0, _safe_ratio(po - pe, 1.0 - pe), np.nan)
+
+
+def _bp_from_margins(rows, cols, diag, *, categories, **_):
+    _, _, po, n = _shares(rows, cols, diag)
     pe = 1.0 / len(tuple(categories))
     return np.where(n > 0, _safe_ratio(po - pe, np.full_like(po, 1.0 - pe)), np.nan)
 
 
-def _macro_f1_from_sums(sums, *, categories, **_):
-    t = _table(sums, categories)
-    tp = np.diagonal(t, axis1=-2, axis2=-1)
-    support = t.sum(-1) + t.sum(-2)  # reference count + prediction count per class
+def _macro_f1_from_margins(rows, cols, diag, **_):
+    support = rows + cols  # reference count + prediction count per class
     with np.errstate(invalid="ignore", divide="ignore"):
-        f1 = np.where(support > 0, 2 * tp / support, np.nan)
+        f1 = np.where(support > 0, 2 * diag / support, np.nan)
     used = (support > 0).sum(-1)
     return _safe_ratio(np.nansum(f1, axis=-1), used)
 
@@ -487,11 +603,13 @@ def percent_agreement(
 
 
 def _resolve_kappa(rater_1, rater_2, *, categories=None, weights=None):
-    resolved = _resolve_pair(rater_1, rater_2, categories=categories)
     if weights is not None and not (
         isinstance(weights, str) and weights in ("linear", "quadratic")
     ):
         raise ValueError(f"weights must be None, 'linear' or 'quadratic', got {weights!r}")
+    resolved = _resolve_pair(rater_1, rater_2, categories=categories)
+    if weights is not None:
+        check_category_count(len(resolved["categories"]), f"weights={weights!r}")
     return {**resolved, "weights": weights}
 
 
@@ -759,14 +877,26 @@ def _resolve_counts(*data, categories=None, weights=None, _weights_name="weights
     if categories is not None:
         categories = _check_categories(categories)
     _, cats = _matrix_codes(data, categories)
-    weight_matrix(cats, weights, name=_weights_name)  # validates
+    if not is_identity(weights):
+        weight_matrix(cats, weights, name=_weights_name)  # validates (and the size limit)
+    elif isinstance(weights, str):
+        weights = None
     return {"categories": cats, "weights": weights}
 
 
-def _count_rows(codes: np.ndarray, k: int, w: np.ndarray) -> np.ndarray:
+def _weights_or_none(categories, weights) -> np.ndarray | None:
+    """The weight matrix, or None when unweighted (no k x k identity is built)."""
+    return None if is_identity(weights) else weight_matrix(categories, weights)
+
+
+def _count_rows(codes: np.ndarray, k: int, w: np.ndarray | None) -> np.ndarray:
+    check_dense(codes.shape[0], k + 3, f"matrix ({k} categories)")
     r_ik = _counts(codes, k)
     r_i = r_ik.sum(axis=1)
-    agree = (r_ik * (r_ik @ w.T - 1.0)).sum(axis=1)
+    if w is None:
+        agree = (r_ik * (r_ik - 1.0)).sum(axis=1)
+    else:
+        agree = (r_ik * (r_ik @ w.T - 1.0)).sum(axis=1)
     pairs = r_i * (r_i - 1.0)
     p_i = np.divide(agree, pairs, out=np.zeros_like(agree), where=r_i >= 2)
     share = np.divide(r_ik, r_i[:, None], out=np.zeros_like(r_ik), where=r_i[:, None] >= 1)
@@ -784,7 +914,7 @@ def count_contributions(
     """
     cats = tuple(categories)
     codes, _ = _matrix_codes(data, cats)
-    return _count_rows(codes, len(cats), weight_matrix(cats, weights))
+    return _count_rows(codes, len(cats), _weights_or_none(cats, weights))
 
 
 def count_patterns(*data: Any, categories: Sequence[Any], weights=None, **_: Any):
@@ -792,35 +922,61 @@ def count_patterns(*data: Any, categories: Sequence[Any], weights=None, **_: Any
     cats = tuple(categories)
     codes, _ = _matrix_codes(data, cats)
     patterns, counts = _code_patterns(codes, len(cats))
-    return _merge_rows(_count_rows(patterns, len(cats), weight_matrix(cats, weights)), counts)
+    return _merge_rows(_count_rows(patterns, len(cats), _weights_or_none(cats, weights)), counts)
 
 
-def count_sums(*data: Any, **resolved: Any) -> np.ndarray:
-    """``count_contributions(...).sum(axis=0)``, computed per distinct code pattern."""
-    rows, counts = count_patterns(*data, **resolved)
-    return counts @ rows
+def _sparse_patterns(*data: Any, categories: Sequence[Any]):
+    """Distinct code patterns, their counts and their occupied (pattern, category) cells."""
+    cats = tuple(categories)
+    codes, _ = _matrix_codes(data, cats)
+    patterns, counts = _code_patterns(codes, len(cats))
+    return counts.astype(float), item_counts(patterns), patterns.shape[0]
 
 
-def _count_parts(sums, categories, weights):
+def count_sums(*data: Any, categories: Sequence[Any], weights=None, **_: Any) -> np.ndarray:
+    """``count_contributions(...).sum(axis=0)`` from sparse per-pattern counts (O(n R + k)).
+
+    Per distinct code pattern only its occupied categories are counted (`item_counts`);
+    weighted agreement sums ``r_ik w_kl r_il`` over the pattern's pairs of cells.
+    """
+    cats = tuple(categories)
+    k = len(cats)
+    mult, (item, cat, cnt), m = _sparse_patterns(*data, categories=cats)
+    r = np.bincount(item, weights=cnt, minlength=m)
+    shares = np.bincount(cat, weights=mult[item] * cnt / r[item], minlength=k)
+    w = _weights_or_none(cats, weights)
+    if w is None:
+        agree = np.bincount(item, weights=cnt * cnt, minlength=m) - r
+    else:
+        a, b = within_pairs(item)
+        agree = np.bincount(item[a], weights=cnt[a] * w[cat[a], cat[b]] * cnt[b], minlength=m) - r
+    p_i = np.divide(agree, r * (r - 1.0), out=np.zeros(m), where=r >= 2)
+    return np.concatenate([shares, [mult @ p_i, mult @ (r >= 2), mult @ (r >= 1)]])
+
+
+def _count_parts(sums, categories):
     k = len(tuple(categories))
     s = np.asarray(sums, dtype=float)
     if s.shape[-1] != k + 3:
         raise ValueError(f"sums must have last axis {k + 3} for {k} categories, got {s.shape}")
     pi = _safe_ratio(s[..., :k], s[..., -1:])
     pa = _safe_ratio(s[..., k], s[..., k + 1])
-    return pi, pa, weight_matrix(categories, weights), k
+    return pi, pa, k
 
 
 def _fleiss_from_sums(sums, *, categories, weights=None, **_):
-    pi, pa, w, _k = _count_parts(sums, categories, weights)
-    pe = np.einsum("...i,ij,...j->...", pi, w, pi)
+    pi, pa, _k = _count_parts(sums, categories)
+    w = _weights_or_none(categories, weights)
+    pe = (pi * pi).sum(-1) if w is None else np.einsum("...i,ij,...j->...", pi, w, pi)
     return _safe_ratio(pa - pe, 1.0 - pe)
 
 
 def _gwet_from_sums(sums, *, categories, weights=None, **_):
-    pi, pa, w, k = _count_parts(sums, categories, weights)
+    pi, pa, k = _count_parts(sums, categories)
     if k >= 2:
-        pe = w.sum() / (k * (k - 1)) * (pi * (1.0 - pi)).sum(-1)
+        w = _weights_or_none(categories, weights)
+        t_w = float(k) if w is None else w.sum()
+        pe = t_w / (k * (k - 1)) * (pi * (1.0 - pi)).sum(-1)
     else:  # one category: Gwet's p_e -> 0 convention (irrCAC), so AC1 = p_a = 1
         pe = np.zeros(pa.shape)
     return _safe_ratio(pa - pe, 1.0 - pe)
@@ -992,8 +1148,9 @@ def _resolve_alpha(matrix, *, level="nominal", categories=None):
         x = numeric_matrix(values)
         pairable = (~np.isnan(x)).sum(axis=1) >= 2
         vals = x[pairable][~np.isnan(x[pairable])]
-        center = float(vals.mean()) if vals.size else 0.0
-        return {"level": level, "center": center}
+        scale = pow2_scale(vals)  # exact: alpha is scale-free, squares of 1e200 stay finite
+        center = float((vals / scale).mean()) if vals.size else 0.0
+        return {"level": level, "center": center, "scale": scale}
     if categories is not None:
         categories = _check_categories(categories)
     else:
@@ -1004,11 +1161,19 @@ def _resolve_alpha(matrix, *, level="nominal", categories=None):
         raise ValueError(
             f"level='ratio' needs numeric ratings, got categories {list(categories)[:5]}"
         )
+    if level in ("ordinal", "ratio"):
+        check_category_count(len(categories), f"level={level!r}")
     return {"level": level, "categories": categories}
 
 
-def _ratio_delta2(categories) -> np.ndarray:
+def _ratio_values(categories) -> np.ndarray:
+    """Category values over a power of two (exact; ratio deltas are scale-free)."""
     x = np.asarray(categories, dtype=float)
+    return x / pow2_scale(x)
+
+
+def _ratio_delta2(categories) -> np.ndarray:
+    x = _ratio_values(categories)
     s = x[:, None] + x[None, :]
     d = np.divide(x[:, None] - x[None, :], s, out=np.zeros((x.size, x.size)), where=s != 0)
     return d**2
@@ -1016,6 +1181,7 @@ def _ratio_delta2(categories) -> np.ndarray:
 
 def _kripp_rows(codes: np.ndarray, level: str, cats: tuple[Any, ...]) -> np.ndarray:
     k = len(cats)
+    check_dense(codes.shape[0], k * k if level == "ordinal" else k + 1, f"matrix ({k} categories)")
     n_uc = _counts(codes, k)
     m = n_uc.sum(axis=1)
     pair = m >= 2
@@ -1034,7 +1200,7 @@ def _kripp_rows(codes: np.ndarray, level: str, cats: tuple[Any, ...]) -> np.ndar
 
 
 def krippendorff_contributions(
-    matrix: Any, *, level: str, categories=None, center: float = 0.0, **_
+    matrix: Any, *, level: str, categories=None, center: float = 0.0, scale: float = 1.0, **_
 ) -> np.ndarray:
     """Per-item contributions to Krippendorff's alpha, by level (pairable items only).
 
@@ -1044,13 +1210,14 @@ def krippendorff_contributions(
 
     - nominal: ``[n_uc (k), sum_c o_ucc]``, d = k + 1;
     - ordinal: ``o_u`` flattened, d = k * k (the metric depends on the pooled marginals);
-    - interval: ``[sum_ck o_uck (c - k)**2, m_u, sum x, sum x**2]``, d = 4 (x centred at
-      ``center``), so continuous scores need no category set;
+    - interval: ``[sum_ck o_uck (c - k)**2, m_u, sum x, sum x**2]``, d = 4 (x divided by
+      ``scale``, a power of two, then centred at ``center``), so continuous scores need no
+      category set;
     - ratio: ``[n_uc (k), sum_ck o_uck ((c - k) / (c + k))**2]``, d = k + 1.
     """
     values = matrix_values(matrix)
     if level == "interval":
-        x = numeric_matrix(values) - center
+        x = numeric_matrix(values) / scale - center
         ok = ~np.isnan(x)
         m = ok.sum(axis=1).astype(float)
         s1 = np.where(ok, x, 0.0).sum(axis=1)
@@ -1062,20 +1229,46 @@ def krippendorff_contributions(
     return _kripp_rows(_codes(values, cats, "matrix"), level, cats)
 
 
-def _krippendorff_patterns(matrix: Any, *, level: str, categories=None, center=0.0, **_):
+def _krippendorff_patterns(matrix: Any, *, level: str, categories=None, center=0.0, scale=1.0, **_):
     if level == "interval":
-        return distinct_rows(krippendorff_contributions(matrix, level=level, center=center))
+        return distinct_rows(
+            krippendorff_contributions(matrix, level=level, center=center, scale=scale)
+        )
     cats = tuple(categories)
     patterns, counts = _code_patterns(_codes(matrix_values(matrix), cats, "matrix"), len(cats))
     return _merge_rows(_kripp_rows(patterns, level, cats), counts)
 
 
 def krippendorff_sums(matrix: Any, **resolved: Any) -> np.ndarray:
-    """``krippendorff_contributions(...).sum(axis=0)``, computed per distinct code pattern."""
-    if resolved.get("level") == "interval":
+    """``krippendorff_contributions(...).sum(axis=0)`` from sparse per-pattern counts.
+
+    Only the categories each distinct code pattern uses are counted (O(n R + k) memory for
+    nominal and ratio, k x k for ordinal's coincidence matrix).
+    """
+    level = resolved.get("level")
+    if level == "interval":
         return krippendorff_contributions(matrix, **resolved).sum(axis=0)
-    rows, counts = _krippendorff_patterns(matrix, **resolved)
-    return counts @ rows
+    cats = tuple(resolved["categories"])
+    k = len(cats)
+    mult, (item, cat, cnt), m = _sparse_patterns(matrix, categories=cats)
+    m_u = np.bincount(item, weights=cnt, minlength=m)
+    # an item's coincidences are weighted by 1 / (m_u - 1); unpairable items (m_u < 2) drop
+    per_item = np.divide(mult, m_u - 1.0, out=np.zeros(m), where=m_u >= 2)
+    keep = m_u[item] >= 2
+    item, cat, cnt = item[keep], cat[keep], cnt[keep]
+    w = per_item[item]
+    n_c = np.bincount(cat, weights=mult[item] * cnt, minlength=k)
+    if level == "nominal":
+        return np.concatenate([n_c, [np.sum(w * cnt * (cnt - 1.0))]])
+    a, b = within_pairs(item)
+    if level == "ratio":
+        x = _ratio_values(cats)
+        xa, xb = x[cat[a]], x[cat[b]]
+        s = xa + xb
+        d = np.divide(xa - xb, s, out=np.zeros(a.size), where=s != 0)
+        return np.concatenate([n_c, [np.sum(w[a] * cnt[a] * cnt[b] * d * d)]])
+    o = np.bincount(cat[a] * k + cat[b], weights=w[a] * cnt[a] * cnt[b], minlength=k * k)
+    return o - np.bincount(cat * (k + 1), weights=w * cnt, minlength=k * k)
 
 
 def _alpha_from_sums(sums, *, level, categories=None, **_):
@@ -1173,13 +1366,16 @@ def _resolve_ac1(*data, categories=None):
     return {**_resolve_counts(*data, categories=categories, weights=None), "layout": "counts"}
 
 
-def _gwet_table_from_sums(sums, *, categories, **_):
-    p, n = _proportions(_table(sums, categories))
+def _gwet_from_margins(rows, cols, diag, *, categories, **_):
+    pr, pc, po, n = _shares(rows, cols, diag)
     k = len(tuple(categories))
-    pi = (p.sum(-1) + p.sum(-2)) / 2
-    po = np.trace(p, axis1=-2, axis2=-1)
+    pi = (pr + pc) / 2
     pe = (pi * (1.0 - pi)).sum(-1) / (k - 1) if k >= 2 else np.zeros(po.shape)
     return np.where(n > 0, _safe_ratio(po - pe, 1.0 - pe), np.nan)
+
+
+def _gwet_counts_direct(*data, **resolved):
+    return _gwet_from_sums(count_sums(*data, **resolved), **resolved)
 
 
 def _by_layout(table_fn, counts_fn):
@@ -1197,25 +1393,35 @@ def _resolve_accuracy(reference, prediction, *, categories=None):
     return _resolve_pair(reference, prediction, categories=categories)
 
 
-def _table_entry(statistic, from_sums, resolve=_resolve_pair) -> Sufficient:
+def _table_entry(statistic, from_margins, resolve=_resolve_pair, **fns) -> Sufficient:
+    """Entry of a two-rater table statistic; its point estimate comes from the margins."""
     return Sufficient(
         statistic=statistic,
         kind="sum",
         resolve=resolve,
         contributions=table_contributions,
-        from_sums=from_sums,
+        from_sums=fns.get("from_sums", _via_table(from_margins)),
         sums=table_sums,
         patterns=table_patterns,
+        direct=fns.get("direct", _via_codes(from_margins)),
     )
 
 
 SUFFICIENT_AGREEMENT: dict[str, Sufficient] = {
-    "percent_agreement": _table_entry(percent_agreement, _agreement_from_sums, _resolve_agreement),
-    "cohen_kappa": _table_entry(cohen_kappa, _kappa_from_sums, _resolve_kappa),
-    "scott_pi": _table_entry(scott_pi, _scott_from_sums),
-    "brennan_prediger": _table_entry(brennan_prediger, _bp_from_sums),
-    "accuracy": _table_entry(accuracy, _agreement_from_sums, _resolve_accuracy),
-    "macro_f1": _table_entry(macro_f1, _macro_f1_from_sums, _resolve_accuracy),
+    "percent_agreement": _table_entry(
+        percent_agreement, _agreement_from_margins, _resolve_agreement
+    ),
+    "cohen_kappa": _table_entry(
+        cohen_kappa,
+        _kappa_from_margins,
+        _resolve_kappa,
+        from_sums=_kappa_from_sums,
+        direct=_kappa_direct,
+    ),
+    "scott_pi": _table_entry(scott_pi, _scott_from_margins),
+    "brennan_prediger": _table_entry(brennan_prediger, _bp_from_margins),
+    "accuracy": _table_entry(accuracy, _agreement_from_margins, _resolve_accuracy),
+    "macro_f1": _table_entry(macro_f1, _macro_f1_from_margins, _resolve_accuracy),
     "fleiss_kappa": Sufficient(
         statistic=fleiss_kappa,
         kind="sum",
@@ -1230,9 +1436,10 @@ SUFFICIENT_AGREEMENT: dict[str, Sufficient] = {
         kind="sum",
         resolve=_resolve_ac1,
         contributions=_by_layout(table_contributions, count_contributions),
-        from_sums=_by_layout(_gwet_table_from_sums, _gwet_from_sums),
+        from_sums=_by_layout(_via_table(_gwet_from_margins), _gwet_from_sums),
         sums=_by_layout(table_sums, count_sums),
         patterns=_by_layout(table_patterns, count_patterns),
+        direct=_by_layout(_via_codes(_gwet_from_margins), _gwet_counts_direct),
     ),
     "gwet_ac2": Sufficient(
         statistic=gwet_ac2,

@@ -52,6 +52,9 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
+from ._arrays import check_category_count, factorize, matrix_values, vector
+from ._sparse import item_counts
+
 __all__ = [
     "BootstrapResult",
     "analytic_se",
@@ -592,8 +595,8 @@ def pair_args(statistic: str, rater: npt.ArrayLike, reference: npt.ArrayLike) ->
     >>> pair_args("cohen_kappa", ["A"], ["B"])
     (['B'], ['A'])
     """
-    if statistic in MANY_RATERS:
-        return (np.column_stack([np.asarray(reference), np.asarray(rater)]),)
+    if statistic in MANY_RATERS:  # read as label vectors: no "nan" strings, no mixed kinds
+        return (np.column_stack([vector(reference, "reference"), vector(rater, "rater")]),)
     return (reference, rater)
 
 
@@ -640,50 +643,48 @@ def wilson_interval(
 def _table(r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
     cats, codes = np.unique(np.concatenate([r1, r2]), return_inverse=True)
     k = len(cats)
+    check_category_count(k, "analytic_se('cohen_kappa')")
     t = np.zeros((k, k))
     np.add.at(t, (codes[: len(r1)], codes[len(r1) :]), 1)
     return t
 
 
-def _fleiss_linearised_se(matrix: np.ndarray) -> float:
-    """Gwet's linearised (non-null) standard error of Fleiss' kappa; NaN = missing rating."""
-    m = np.asarray(matrix, dtype=object)
-    flat = m.ravel()
-    present = np.array([not _isna(v) for v in flat]).reshape(m.shape)
-    cats = sorted({v for v, ok in zip(flat, present.ravel(), strict=True) if ok}, key=str)
-    counts = np.stack([(m == c) & present for c in cats], axis=-1).sum(axis=1).astype(float)
-    r = counts.sum(axis=1)
+def _fleiss_linearised_se(matrix: Any) -> float:
+    """Gwet's linearised (non-null) standard error of Fleiss' kappa; NaN = missing rating.
+
+    Per-item category counts are sparse (`item_counts`), so many categories cost O(n R).
+    """
+    values = matrix_values(matrix)
+    codes = factorize(values.ravel())[0].reshape(values.shape)
+    item, cat, cnt = item_counts(codes)
+    r = np.bincount(item, weights=cnt, minlength=values.shape[0])
     keep = r >= 2
-    counts, r = counts[keep], r[keep]
-    n = len(r)
+    n = int(keep.sum())
     if n < 2:
         return np.nan
-    pi = (counts / r[:, None]).mean(axis=0)
+    kept = keep[item]
+    item, cat, cnt = (np.cumsum(keep) - 1)[item[kept]], cat[kept], cnt[kept]
+    r = r[keep]
+    share = cnt / r[item]
+    pi = np.bincount(cat, weights=share) / n
     pe = float(np.sum(pi**2))
-    pa_i = np.sum(counts * (counts - 1), axis=1) / (r * (r - 1))
+    pa_i = np.bincount(item, weights=cnt * (cnt - 1), minlength=n) / (r * (r - 1))
     pa = float(pa_i.mean())
     if pe == 1:
         return np.nan
     kappa = (pa - pe) / (1 - pe)
-    pe_i = np.sum(pi * counts / r[:, None], axis=1)
+    pe_i = np.bincount(item, weights=pi[cat] * share, minlength=n)
     kappa_i = (pa_i - pe) / (1 - pe) - 2 * (1 - kappa) * (pe_i - pe) / (1 - pe)
     return float(np.sqrt(np.sum((kappa_i - kappa) ** 2) / (n * (n - 1))))
 
 
 def _complete_pairs(r1: npt.ArrayLike, r2: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Both label arrays without the items where either side is missing (None/NaN/pd.NA)."""
-    a, b = np.asarray(r1, dtype=object), np.asarray(r2, dtype=object)
-    if a.shape != b.shape or a.ndim != 1:
+    a, b = vector(r1, "rater_1").astype(object), vector(r2, "rater_2").astype(object)
+    if a.shape != b.shape:
         raise ValueError(f"data: expected two 1-D arrays of one length, got {a.shape}, {b.shape}")
     keep = ~(np.asarray(pd.isna(a)) | np.asarray(pd.isna(b)))
     return a[keep], b[keep]
-
-
-def _isna(v: Any) -> bool:
-    try:
-        return bool(v is None or v is np.nan or (isinstance(v, float) and np.isnan(v)))
-    except TypeError:
-        return False
 
 
 def analytic_se(statistic: str, *data: npt.ArrayLike, **options: Any) -> float:
@@ -751,7 +752,7 @@ def analytic_se(statistic: str, *data: npt.ArrayLike, **options: Any) -> float:
             res = cohens_kappa(t, wt=weights) if weights else cohens_kappa(t)
         return float(res["std_kappa"])
     if statistic == "fleiss_kappa":
-        return _fleiss_linearised_se(np.asarray(data[0], dtype=object))
+        return _fleiss_linearised_se(data[0])
     raise ValueError(
         "statistic: analytic SE available for 'percent_agreement', 'accuracy', "
         f"'cohen_kappa', 'fleiss_kappa'; got {statistic!r}"

@@ -6,6 +6,9 @@ within each group (``groups=``, e.g. the source document) and averages the group
 coefficients, as summarization meta-evaluation does. Pairs with a missing side are dropped.
 
 Pearson is a function of sums over items at every level (registered with kind="sum").
+Large finite scores (1e200, near the float maximum) are divided by a power of two before
+any square is taken (exact, and every coefficient here is scale-free), so they give
+scipy's finite answer instead of an overflow to inf/NaN.
 Spearman and Kendall are not: ranks depend on all items at once, so they are registered with
 kind="resample" and a bootstrap recomputes them on resampled items.
 """
@@ -21,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as _scipy_stats
 
-from ._arrays import as_float, infer_categories, missing, vector
+from ._arrays import as_float, infer_categories, missing, pow2_scale, vector
 from .agreement import Sufficient
 
 __all__ = ["kendall_tau", "pearson", "spearman"]
@@ -71,8 +74,10 @@ def _prepare(rater_1, rater_2, level, systems, groups):
 def _resolve_pearson(rater_1, rater_2, *, level="item", systems=None, groups=None):
     x, y, labels = _prepare(rater_1, rater_2, level, systems, groups)
     ok = ~np.isnan(x)
+    scale = (pow2_scale(x[ok]), pow2_scale(y[ok]))
+    x, y = x / scale[0], y / scale[1]
     center = (float(x[ok].mean()), float(y[ok].mean())) if ok.any() else (0.0, 0.0)
-    out: dict[str, Any] = {"level": level, "center": center}
+    out: dict[str, Any] = {"level": level, "center": center, "scale": scale}
     if labels is not None:
         key = "systems" if level == "system" else "groups"
         out[f"{key}_set"] = infer_categories(labels, key)
@@ -86,13 +91,17 @@ def pearson_contributions(
     *,
     level="item",
     center=(0.0, 0.0),
+    scale=(1.0, 1.0),
     systems=None,
     groups=None,
     systems_set=None,
     groups_set=None,
     **_,
 ) -> np.ndarray:
-    """Per-item contributions to Pearson's r (centred at ``center``; incomplete pairs: zeros).
+    """Per-item contributions to Pearson's r (incomplete pairs: zeros).
+
+    Scores are divided by ``scale`` (powers of two, exact) and then centred at ``center``
+    (both from `resolve`, on the full data), so squares never overflow.
 
     item: ``[x, y, x**2, y**2, x*y, 1]`` (d = 6); system: the item's system one-hot times
     ``[x, y, 1]`` (column ``3 * s + j``, d = 3 S); grouped: the group one-hot times the six
@@ -100,8 +109,8 @@ def pearson_contributions(
     """
     x, y, labels = _prepare(rater_1, rater_2, level, systems, groups)
     ok = ~np.isnan(x)
-    xc = np.where(ok, x - center[0], 0.0)
-    yc = np.where(ok, y - center[1], 0.0)
+    xc = np.where(ok, x / scale[0] - center[0], 0.0)
+    yc = np.where(ok, y / scale[1] - center[1], 0.0)
     one = ok.astype(float)
     if level == "system":
         parts = np.column_stack([xc, yc, one])
@@ -130,8 +139,9 @@ def pearson_sums(rater_1, rater_2, **resolved) -> np.ndarray:
     )
     label_set = resolved["systems_set" if level == "system" else "groups_set"]
     center = resolved.get("center", (0.0, 0.0))
+    scale = resolved.get("scale", (1.0, 1.0))
     ok = ~np.isnan(x)
-    xc, yc = x[ok] - center[0], y[ok] - center[1]
+    xc, yc = x[ok] / scale[0] - center[0], y[ok] / scale[1] - center[1]
     codes = pd.Index(list(label_set), dtype=object).get_indexer(labels[ok].astype(object))
     cols = (
         [xc, yc, np.ones_like(xc)]
@@ -251,6 +261,7 @@ def _levelled(
     x, y, labels = _prepare(rater_1, rater_2, level, systems, groups)
     ok = ~np.isnan(x)
     x, y = x[ok], y[ok]
+    x, y = x / pow2_scale(x), y / pow2_scale(y)  # exact; system means of 1e308 stay finite
 
     def safe(a, b):
         if a.size < 2:

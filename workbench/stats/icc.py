@@ -3,8 +3,10 @@
 The six forms come from the two-way ANOVA of an items x raters matrix of scores. Items with
 any missing score are dropped (listwise, as pingouin's ``nan_policy="omit"``). Every mean
 square is a function of sums over items of ``[S_i**2, Q_i, x_i1 .. x_ik, 1]`` (``S_i`` the
-item's row sum, ``Q_i`` its sum of squares, both after centring at the grand mean of the
-complete rows), so the same code gives the point estimate and the bootstrap.
+item's row sum, ``Q_i`` its sum of squares, both after dividing by a power of two (exact;
+the ICC is scale-free, and scores near the float maximum then square without overflow) and
+centring at the grand mean of the complete rows), so the same code gives the point
+estimate and the bootstrap.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import matrix_values, numeric_matrix
+from ._arrays import matrix_values, numeric_matrix, pow2_scale
 from .agreement import Sufficient
 
 __all__ = ["icc"]
@@ -35,15 +37,18 @@ def _resolve_icc(matrix, *, form="ICC2"):
         raise ValueError(f"form must be one of {_FORMS}, got {form!r}")
     x = _scores(matrix)
     complete = x[~np.isnan(x).any(axis=1)]
-    center = float(complete.mean()) if complete.size else 0.0
-    return {"form": form, "n_raters": x.shape[1], "center": center}
+    scale = pow2_scale(complete)
+    center = float((complete / scale).mean()) if complete.size else 0.0
+    return {"form": form, "n_raters": x.shape[1], "center": center, "scale": scale}
 
 
-def icc_contributions(matrix: Any, *, center: float = 0.0, **_: Any) -> np.ndarray:
-    """Per-item ``[S_i**2, Q_i, x_i1 - c, ..., x_ik - c, 1]`` (complete rows; others zeros)."""
+def icc_contributions(
+    matrix: Any, *, center: float = 0.0, scale: float = 1.0, **_: Any
+) -> np.ndarray:
+    """Per-item ``[S_i**2, Q_i, y_i1, ..., y_ik, 1]``, ``y = x / scale - center`` (complete rows; others zeros)."""
     x = _scores(matrix)
     complete = ~np.isnan(x).any(axis=1)
-    y = np.where(complete[:, None], x - center, 0.0)
+    y = np.where(complete[:, None], x / scale - center, 0.0)
     row = y.sum(axis=1)
     return np.column_stack([row * row, (y * y).sum(axis=1), y, complete.astype(float)])
 
