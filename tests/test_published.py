@@ -54,7 +54,12 @@ def test_published_status_tolerance_boundary():
     e = papers.Published("p", "t", "q", 93.5, 0.05, lambda: 0.0, "d", reason="why")
     assert e.status(93.55) == ("reproduced", "")  # exactly at the tolerance
     assert e.status(93.56) == ("differs", "why")
-    assert e.status(float("nan")) == ("differs", "why")
+    assert e.status(float("nan")) == ("not computed", "why")
+    assert e.status(float("inf")) == ("not computed", "why")
+    assert papers.Published("p", "t", "q", 1.0, 0.0, lambda: 0.0, "d").status(None) == (
+        "not computed",
+        "not computable from the available data",
+    )
 
 
 def test_reproduce_columns_and_failing_entry():
@@ -68,8 +73,24 @@ def test_reproduce_columns_and_failing_entry():
         ]
     )
     assert list(r.columns) == papers.COLUMNS
-    assert r["status"].tolist() == ["reproduced", "differs"]
+    assert r["status"].tolist() == ["reproduced", "not computed"]
     assert r.loc[1, "reason"] == "error: KeyError: 'gone'" and np.isnan(r.loc[1, "reproduced"])
+
+
+def test_reproduce_nan_is_not_computed_with_its_note():
+    # A computation that returns NaN (e.g. data not staged) is "not computed", never "differs",
+    # and carries the entry's declared reason as its note.
+    r = papers.reproduce.reproduce(
+        [
+            papers.Published("p", "t", "off", 1.0, 0.5, lambda: float("nan"), "d", "not staged"),
+            papers.Published("p", "t", "far", 1.0, 0.5, lambda: 3.0, "d", "other definition"),
+        ]
+    )
+    assert r[["status", "reason"]].values.tolist() == [
+        ["not computed", "not staged"],
+        ["differs", "other definition"],
+    ]
+    assert np.isnan(r.loc[0, "difference"]) and r.loc[1, "difference"] == 2.0
 
 
 def test_reproduce_paper_filter():
@@ -87,11 +108,16 @@ def test_reproduce_paper_filter():
 
 def test_reproduce_every_published_number(reproduced):
     differs = set(reproduced.loc[reproduced["status"] == "differs", "quantity"])
+    not_computed = set(reproduced.loc[reproduced["status"] == "not computed", "quantity"])
     mt_bench = {
         q for q in reproduced["quantity"] if "setup S" in q
-    }  # reproduced only where the hub is reachable
-    assert differs - mt_bench == KNOWN_DIFFERS
-    assert (reproduced.loc[reproduced["status"] == "differs", "reason"].str.len() > 0).all()
+    }  # computed only where the hub is reachable, else "not computed"
+    assert differs == KNOWN_DIFFERS
+    assert not_computed <= mt_bench
+    assert set(reproduced["status"]) <= set(papers.STATUSES)
+    missing = reproduced["reproduced"].isna()
+    assert (reproduced.loc[missing, "status"] == "not computed").all()
+    assert (reproduced.loc[reproduced["status"] != "reproduced", "reason"].str.len() > 0).all()
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ Examples
 
 from __future__ import annotations
 
-from ._base import FIGURES, NUMBERS, SEED, FigureEntry, Published, load
+from ._base import FIGURES, NUMBERS, SEED, STATUSES, FigureEntry, Published, load
 
 # Import order = registration order = row order of figures/reproduced.csv.
 # isort: off
@@ -66,6 +66,7 @@ __all__ = [
     "FIGURES",
     "NUMBERS",
     "SEED",
+    "STATUSES",
     "FigureEntry",
     "Published",
     "alpaca_eval",

@@ -10,6 +10,10 @@ each figure builder at its definition with :func:`figure` (a :class:`FigureEntry
 Tolerances are half a unit of the last published digit (a value printed with one decimal
 reproduces when it rounds to it), unless the entry says otherwise.
 
+A number has one of three statuses (:data:`STATUSES`): ``reproduced`` (within tolerance),
+``differs`` (computed, outside tolerance) and ``not computed`` (the computation returned
+NaN / a non-finite value, or raised: there is no reproduced value to compare).
+
 Examples
 --------
 >>> entry = Published("Toy", "Tab. 1", "two", 2.0, 0.05, lambda: 2.01, "1 + 1.01")
@@ -17,6 +21,8 @@ Examples
 ('reproduced', '')
 >>> Published("Toy", "Tab. 1", "two", 2.0, 0.005, lambda: 2.01, "x", reason="rounding").status(2.01)
 ('differs', 'rounding')
+>>> Published("Toy", "Tab. 1", "two", 2.0, 0.05, lambda: 2.0, "x", reason="data offline").status(float("nan"))
+('not computed', 'data offline')
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ __all__ = [
     "FIGURES",
     "NUMBERS",
     "SEED",
+    "STATUSES",
     "FigureEntry",
     "Published",
     "agreement",
@@ -50,6 +57,9 @@ __all__ = [
 
 SEED = 0
 """Every bootstrap in a figure or a reproduced number uses this seed."""
+
+STATUSES: tuple[str, ...] = ("reproduced", "differs", "not computed")
+"""The ``status`` values of a reproduced number (see :meth:`Published.status`)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,8 @@ class Published:
     definition : str
         Exactly what ``compute`` computes (subset, tie rule, aggregation).
     reason : str, default ""
-        One line explaining a known difference; used when the status is ``differs``.
+        One line explaining a known difference or why the number cannot be computed;
+        used when the status is ``differs`` or ``not computed``.
     """
 
     paper: str
@@ -86,7 +97,8 @@ class Published:
     reason: str = ""
 
     def status(self, reproduced: float) -> tuple[str, str]:
-        """``("reproduced", "")`` within tolerance, else ``("differs", reason)``."""
+        """``("reproduced", "")`` within tolerance, ``("differs", reason)`` outside it, and
+        ``("not computed", reason)`` when ``reproduced`` is None, NaN or infinite."""
         if reproduced is not None and np.isfinite(reproduced):
             if abs(reproduced - self.published) <= self.tolerance + 1e-12:
                 return "reproduced", ""
@@ -94,7 +106,7 @@ class Published:
                 "differs",
                 self.reason or "outside tolerance; definition may differ from the paper's",
             )
-        return "differs", self.reason or "not computable from the available data"
+        return "not computed", self.reason or "not computable from the available data"
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 :func:`reproduce` recomputes every registered published number (:data:`NUMBERS`) and
 returns one row per entry with ``status`` = ``reproduced``
-(``|reproduced - published| <= tolerance``) or ``differs`` with a one-line ``reason``;
-``definition`` states exactly how the reproduced value is computed.
+(``|reproduced - published| <= tolerance``), ``differs`` (computed, outside the tolerance)
+or ``not computed`` (the computation returned NaN or raised, so ``reproduced`` is empty),
+the last two with a one-line ``reason`` (the note saying why); ``definition`` states
+exactly how the reproduced value is computed.
 
 :func:`write` is the only function that writes ``figures/``
 (:func:`workbench.paths.figures_dir`): it builds each figure of :data:`FIGURES` from the
@@ -68,14 +70,17 @@ def reproduce(
     -------
     DataFrame
         Columns :data:`COLUMNS`; ``difference = reproduced - published``. An
-        entry whose computation raises gets ``reproduced`` NaN, status
-        ``differs`` and the exception as its reason.
+        entry whose computation returns NaN gets status ``not computed`` and its
+        declared reason; one that raises gets ``reproduced`` NaN, status
+        ``not computed`` and the exception as its reason.
 
     Examples
     --------
-    >>> r = reproduce([Published("Toy", "Tab. 1", "one", 1.0, 0.0, lambda: 1.0, "constant")])
-    >>> r[["quantity", "reproduced", "difference", "status"]].values.tolist()
-    [['one', 1.0, 0.0, 'reproduced']]
+    >>> r = reproduce([Published("Toy", "Tab. 1", "one", 1.0, 0.0, lambda: 1.0, "constant"),
+    ...                Published("Toy", "Tab. 1", "two", 2.0, 0.0, lambda: float("nan"), "offline",
+    ...                          reason="not computed: data not staged")])
+    >>> r[["quantity", "reproduced", "status", "reason"]].values.tolist()
+    [['one', 1.0, 'reproduced', ''], ['two', nan, 'not computed', 'not computed: data not staged']]
     """
     entries = list(NUMBERS.values() if registry is None else registry)
     if paper is not None:
@@ -97,7 +102,8 @@ def _row(e: Published) -> dict:
             value = float(e.compute())
         status, reason = e.status(value)
     except Exception as exc:  # noqa: BLE001 - one failing entry must not hide the others
-        value, status, reason = float("nan"), "differs", f"error: {type(exc).__name__}: {exc}"
+        value, status = float("nan"), "not computed"
+        reason = f"error: {type(exc).__name__}: {exc}"
     return {
         "paper": e.paper,
         "table_figure": e.table_figure,
@@ -259,8 +265,10 @@ def _print_summary(
         shown = table.drop(columns=["definition"])
         print(shown.to_string(index=False, float_format=lambda x: f"{x:.6g}"))
     n_ok = int((table["status"] == "reproduced").sum())
+    n_missing = int((table["status"] == "not computed").sum())
     print(
-        f"\n{n_ok}/{len(table)} published numbers reproduced; figures in {out} "
-        f"({'PNG + HTML' if wrote_png else 'HTML only'})."
+        f"\n{n_ok}/{len(table)} published numbers reproduced"
+        + (f" ({n_missing} not computed)" if n_missing else "")
+        + f"; figures in {out} ({'PNG + HTML' if wrote_png else 'HTML only'})."
     )
     print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
