@@ -112,7 +112,7 @@ def test_reproduce_every_published_number(reproduced):
     mt_bench = {
         q for q in reproduced["quantity"] if "setup S" in q
     }  # computed only where the hub is reachable, else "not computed"
-    assert differs == KNOWN_DIFFERS
+    assert differs - mt_bench == KNOWN_DIFFERS  # MT-Bench differs only if the hub is reachable
     assert not_computed <= mt_bench
     assert set(reproduced["status"]) <= set(papers.STATUSES)
     missing = reproduced["reproduced"].isna()

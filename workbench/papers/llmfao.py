@@ -61,7 +61,7 @@ def rank_correlations(board: pd.DataFrame) -> pd.DataFrame:
     """:func:`workbench.rank_correlation` of a leaderboard, indexed by (judge, statistic)."""
     from .. import tables
 
-    return tables.rank_correlation(board).set_index(["judge", "statistic"])
+    return tables.rank_correlation(board, reference="human").set_index(["judge", "statistic"])
 
 
 @cache

@@ -225,8 +225,14 @@ number(
 
 @figure("pandalm_kappa")
 def pandalm_kappa(n_resamples: int) -> go.Figure:
-    """PandaLM: judge kappa vs the annotator majority, against the leave-one-out human ceiling."""
-    t = agreement(load("pandalm"), n_resamples, statistics=["cohen_kappa"])
+    """PandaLM: judge kappa vs the annotator majority, against the leave-one-out human ceiling.
+
+    The reference is named (``human:majority``, the README's 3-annotator majority), not left
+    to :func:`workbench.agreement`'s default, so the figure keeps its definition.
+    """
+    t = agreement(
+        load("pandalm"), n_resamples, reference="human:majority", statistics=["cohen_kappa"]
+    )
     return plots.agreement_plot(
         t,
         statistic="cohen_kappa",
