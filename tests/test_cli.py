@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import workbench
 from workbench.cli import main
@@ -31,10 +32,18 @@ def test_agreement_reference_prefers_crowd_majority_over_gold():
     # items 1, 2, 3; "." = no verdict
     verdicts = {"human:w0": "AB.", "human:w1": "AB.", "human:w2": "BB.", "j": "AA.", "gold": "..A"}
     df = toy(pairwise=verdicts, item_ids=["1", "2", "3"])
-    res = workbench.agreement(df, statistics=["percent_agreement"], ceiling=False, n_resamples=50)
+    kw = dict(statistics=["percent_agreement"], ceiling=False, n_resamples=50)
+    res = workbench.agreement(df, reference="human", **kw)
     # majority: item 1 -> A (judge agrees), item 2 -> B (judge says A): 1/2.
     assert res[["judge", "reference", "estimate", "n_items"]].values.tolist() == [
         ["j", "human:majority", 0.5, 2]
+    ]
+    # The default faces each worker's others' majority (never gold): item 1 (A, A, B) gives
+    # w0 and w1 a tie (left out), w2 faces A (judge A agrees); item 2 (B, B, B) gives everyone
+    # B (judge A). Per worker 0, 0, 1/2 -> mean 1/6.
+    res = workbench.agreement(df, **kw)
+    assert res[["reference", "estimate", "n_items"]].values.tolist() == [
+        ["others' majority", pytest.approx(1 / 6), 2]
     ]
 
 

@@ -327,7 +327,8 @@ def test_agreement_two_humans_hand_computed():
     h2 = ["A", "B", "B", "B", "tie", None]  # item 5 has one annotator
     j = ["A", "B", "B", "A", "A", "A"]
     df = toy(pairwise={"human:1": h1, "human:2": h2, "j": j})
-    t = agreement(df, statistics=["percent_agreement", "cohen_kappa"], n_resamples=200)
+    kw = dict(statistics=["percent_agreement", "cohen_kappa"], n_resamples=200)
+    t = agreement(df, reference="human", **kw)
     got = {(r.judge, r.statistic): (r.estimate, r.n_items, r.reference) for r in t.itertuples()}
     # Reference = on-the-fly human:majority: item 1 is a 1-1 split -> NA (left out); item 5 has
     # one vote -> A. Items 0, 2, 3, 4, 5: ref (A, B, B, tie, A), judge (A, B, A, A, A).
@@ -342,6 +343,16 @@ def test_agreement_two_humans_hand_computed():
     assert got[("human ceiling", "percent_agreement")][:2] == pytest.approx((4 / 5, 5))
     assert got[("human ceiling", "cohen_kappa")][0] == pytest.approx(11 / 16)
     assert got[("human ceiling", "cohen_kappa")][2] == "others' majority"
+    # The default compares the judge with each annotator's others' majority (here: the other
+    # annotator), like the ceiling. h1 faces h2 (A, B, B, B, tie): judge (A, B, B, A, A) 3/5;
+    # h2 faces h1 (A, A, B, B, tie): 2/5; item 5 (h1 alone) has no other. Mean 1/2; gap to the
+    # ceiling on the same (item, annotator) pairs: 1/2 - 4/5.
+    d = agreement(df, **kw)
+    row = d[(d["judge"] == "j") & (d["statistic"] == "percent_agreement")].iloc[0]
+    assert (row["estimate"], row["n_items"], row["reference"]) == pytest.approx(
+        (1 / 2, 5, "others' majority")
+    )
+    assert row["gap_to_ceiling"] == pytest.approx(1 / 2 - 4 / 5)
 
 
 def test_agreement_no_ceiling_with_one_annotator_per_item():

@@ -48,10 +48,21 @@ def test_agreement_hand_example_columns_and_values():
         "se",
         "n_items",
         "kind",
+        "gap_to_ceiling",
+        "gap_ci_low",
+        "gap_ci_high",
+        "note",
     ]
     assert t["estimate"].tolist() == pytest.approx([5 / 6, 17 / 23])  # (5/6-13/36)/(1-13/36)
     assert (t["reference"] == "human").all() and (t["n_items"] == 6).all()
-    assert (t["ci_low"] <= t["estimate"]).all() and (t["estimate"] <= t["ci_high"]).all()
+    # six items: below MIN_CI_ITEMS, so no interval, and one aggregated human: no ceiling
+    assert t[["ci_low", "ci_high", "se", "gap_to_ceiling"]].isna().all().all()
+    assert t["note"].str.contains("fewer than 10").all()
+    assert t["note"].str.contains("no human ceiling possible").all()
+    t12 = agreement(pd.concat([df.assign(item_id=df["item_id"] + s) for s in "ab"]),
+                    statistics=["percent_agreement", "cohen_kappa"], n_resamples=300)
+    assert t12["estimate"].tolist() == pytest.approx([5 / 6, 17 / 23])  # the same table twice
+    assert (t12["ci_low"] <= t12["estimate"]).all() and (t12["estimate"] <= t12["ci_high"]).all()
 
 
 def test_agreement_ceiling_leave_one_annotator_out():
@@ -60,8 +71,9 @@ def test_agreement_ceiling_leave_one_annotator_out():
     # pooled: 6 / 7; mean over annotators: (1 + 1 + 2/3) / 3 = 8/9.
     h = {"human:1": ["A", "A", "B"], "human:2": ["A", "A", "B"], "human:3": ["A", "B", "B"]}
     df = _rows({**{k: ("human", v) for k, v in h.items()}, "j": ("llm", ["A", "B", "B"])})
-    mean = agreement(df, statistics=["percent_agreement"], n_resamples=100)
-    pooled = agreement(df, statistics=["percent_agreement"], n_resamples=100, ceiling="pooled")
+    kw = dict(statistics=["percent_agreement"], n_resamples=100, reference="human")
+    mean = agreement(df, **kw)
+    pooled = agreement(df, ceiling="pooled", **kw)
     ceil = mean[mean["kind"] == "ceiling"].iloc[0]
     assert ceil["judge"] == "human ceiling" and ceil["estimate"] == pytest.approx(8 / 9)
     assert pooled[pooled["kind"] == "ceiling"]["estimate"].item() == pytest.approx(6 / 7)

@@ -83,7 +83,7 @@ def test_agreement_reference_others_hand_example():
     assert via_ceiling["estimate"].tolist() == pytest.approx([7 / 8, 5 / 8])
     # Against human:majority (items 0, 2, 3: A, B, B; item 1 tied) the judge scores 3/3 on the
     # three easy items, while the ceiling (same default items 0-3) stays 11/18.
-    legacy = agreement(df, statistics=PA, n_resamples=100)
+    legacy = agreement(df, reference="human", statistics=PA, n_resamples=100)
     assert _est(legacy, "judge") == pytest.approx(1.0)
     assert legacy[legacy["kind"] == "judge"]["n_items"].item() == 3
     assert _est(legacy, "ceiling") == pytest.approx(11 / 18)
@@ -121,7 +121,7 @@ def test_agreement_ceiling_items_rules():
     assert _est(t, "ceiling") == pytest.approx(5 / 9)
     # "compared" with human:majority: the judge was compared on items 0, 2, 3 only.
     # h1: 0 (A,A), 3 (B,B) -> 1; h2: same -> 1; h3: 0 (A,A), 2 (A,B) -> 1/2; mean 5/6.
-    t = agreement(df, ceiling_items="compared", **kw)
+    t = agreement(df, ceiling_items="compared", reference="human", **kw)
     assert _est(t, "ceiling") == pytest.approx(5 / 6)
     assert t[t["kind"] == "ceiling"]["n_items"].item() == 3
     # with reference="others" the judge is compared on items 0-3: same as "judged" (11/18)

@@ -23,13 +23,14 @@ import pandas as pd
 
 __all__ = ["main", "overview"]
 
-# Datasets the overview covers: reference rater and slicing columns.
-OVERVIEW = {
-    "llmbar": ("gold", ["subset"]),
-    "pandalm": ("human:majority", []),
-    "judging_the_judges": ("human", ["subset"]),
-    "llmfao": ("human", []),
-    "arena_judges": ("human", []),
+# Datasets the overview covers: reference rater (None: agreement()'s same-footing
+# default, the others' majority wherever items have two or more annotators) and slicing columns.
+OVERVIEW: dict[str, tuple[str | None, list[str]]] = {
+    "llmbar": ("gold", ["subset"]),  # curated gold only
+    "pandalm": (None, []),
+    "judging_the_judges": (None, ["subset"]),  # one aggregated human label: no ceiling
+    "llmfao": (None, []),
+    "arena_judges": (None, []),
 }
 STATISTICS = ("percent_agreement", "cohen_kappa")
 

@@ -28,6 +28,7 @@ __all__ = [
     "LABELS",
     "ORDERS",
     "OTHERS",
+    "OTHERS_MEAN",
     "OVERALL",
     "Order",
     "PAIRWISE_LABELS",
@@ -71,7 +72,9 @@ RULES: tuple[str, ...] = ("per_order", "fastchat", "vote_sum", "first_order")
 CEILING = "human ceiling"
 """``kind`` and ``judge`` of the human-human ceiling rows of :func:`workbench.agreement`."""
 OTHERS = "others' majority"
-"""``reference`` of ceiling rows and of judge rows compared on the ceiling's footing."""
+"""``reference`` of ceiling rows and of judge rows compared on the ceiling's footing (labels)."""
+OTHERS_MEAN = "others' mean"
+"""The same for ratings: the mean score of the item's other annotators."""
 
 # --- multiple comparisons (workbench.slicing, workbench.stats.testing) -----------------
 Correction = Literal["holm", "fdr_bh", "bonferroni"]

@@ -4,6 +4,23 @@ Every function takes a tidy judgment table (:mod:`workbench.schema`) and
 returns a tidy DataFrame with fixed columns and no rounding; the numbers come
 from the array-level statistics in :mod:`workbench.stats`.
 
+Same footing by default
+    With ``reference`` left at its default, a table whose items have two or
+    more individual ``human:<id>`` annotators compares every judge with the
+    reference the human ceiling uses (``reference="others"`` below): the same
+    reference, the same (item, annotator) pairs and the same aggregation, and
+    each judge row carries the **paired gap to the ceiling**
+    (``gap_to_ceiling``, ``gap_ci_low``, ``gap_ci_high``: judge minus ceiling,
+    one item-clustered bootstrap resample driving both). This follows
+    AlpacaEval's human baseline (each annotator against the mode of the other
+    annotators, Dubois et al. 2023, https://arxiv.org/abs/2305.14387, Sec. 3)
+    and MT-Bench's human-human agreement on the same votes (Zheng et al.
+    2023, https://arxiv.org/abs/2306.05685, Sec. 4.2). Without such items (one
+    aggregated ``human`` label, ``gold`` only, one annotator per item) the
+    default is ``"human"`` and judge rows carry a ``note`` saying why no
+    ceiling is possible. Published-number checks (:mod:`workbench.papers`)
+    pass their paper's reference explicitly.
+
 Reference resolution (``reference="human"``)
     ``human:majority`` if the table has it; else the single aggregated
     ``human`` rater; else, when the table has individual ``human:<id>``
@@ -93,15 +110,17 @@ import pandas as pd
 
 from ..vocab import CEILING, OTHERS
 from .compare import compare_judges
-from .estimate import DEFAULT_STATISTICS
+from .estimate import DEFAULT_STATISTICS, MIN_CI_ITEMS
 from .leaderboard import leaderboard, rank_correlation
-from .prepared import COLUMNS, JudgePairs, PreparedPairs, prepare
+from .prepared import COLUMNS, AgreementWarning, JudgePairs, PreparedPairs, prepare
 from .table import agreement
 
 __all__ = [
     "CEILING",
     "COLUMNS",
     "DEFAULT_STATISTICS",
+    "MIN_CI_ITEMS",
+    "AgreementWarning",
     "OTHERS",
     "JudgePairs",
     "PreparedPairs",

@@ -10,6 +10,7 @@ through :func:`workbench.agreement.rank_bootstrap.rank_bootstrap`, all resamples
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,15 @@ from ..stats import bootstrap as boot
 from ._frame import quiet
 from .rank_bootstrap import rank_bootstrap
 
-__all__ = ["DEFAULT_STATISTICS", "distinct_cells", "estimate_block", "statistic_specs"]
+__all__ = [
+    "DEFAULT_STATISTICS",
+    "MIN_CI_ITEMS",
+    "block_seed",
+    "distinct_cells",
+    "estimate_block",
+    "gap_block",
+    "statistic_specs",
+]
 
 DEFAULT_STATISTICS: dict[str, tuple[str, ...]] = {
     "pairwise": ("percent_agreement", "cohen_kappa", "scott_pi", "gwet_ac1"),
@@ -36,8 +45,12 @@ _DEFAULT_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
     "rating": {"krippendorff_alpha": {"level": "interval"}, "icc": {"form": "ICC2"}},
 }
 
-Estimate = tuple[float, float, float, float]
-"""(estimate, ci_low, ci_high, se) of one statistic on one block."""
+Estimate = tuple[float, float, float, float, int]
+"""(estimate, ci_low, ci_high, se, n_items) of one statistic on one block."""
+
+MIN_CI_ITEMS = 10
+"""Fewest resampling units (items or clusters) for a bootstrap interval: below it the
+interval and SE are NaN (with a ``note``), not the degenerate [1, 1] of a handful of items."""
 
 
 def statistic_specs(
@@ -110,9 +123,10 @@ def estimate_block(
     n_resamples: int,
     confidence_level: float,
     method: boot.Method,
-    rng: np.random.Generator,
+    rng: np.random.Generator | int | None,
+    item_codes: np.ndarray | None = None,
 ) -> dict[str, Estimate]:
-    """Estimate, CI and SE of every statistic on one (judge, slice) block.
+    """Estimate, CI, SE and items used of every statistic on one (judge, slice) block.
 
     Parameters
     ----------
@@ -130,29 +144,210 @@ def estimate_block(
         The label set of the whole table (sorted), so that every judge, slice and the
         ceiling share one scale (Gwet's AC1 and Brennan-Prediger depend on its size q);
         default: the labels of this block.
-    n_resamples, confidence_level, method, rng
-        Bootstrap options; ``rng`` is drawn from in the order of ``specs``.
+    n_resamples, confidence_level, method
+        Bootstrap options.
+    rng : Generator, int or None
+        Seed of the resamples (:func:`block_seed`). Every group of statistics that
+        shares one bootstrap (all sum statistics; each rank statistic) draws from its
+        own generator made from this seed, and the resampling partition depends only on
+        the data: a statistic's interval is the same whichever other statistics are
+        requested with it.
+    item_codes : ndarray of int, optional
+        Item of every pair when ``items`` are clusters: ``n_items`` counts items.
 
     Returns
     -------
     dict
-        Statistic name -> (estimate, ci_low, ci_high, se).
+        Statistic name -> (estimate, ci_low, ci_high, se, n_items). Fewer than
+        :data:`MIN_CI_ITEMS` resampling units: the interval and SE are NaN.
     """
+    counted = items if item_codes is None else item_codes
+    n_items = {name: _items_used(name, opts, x, y, counted) for name, opts in specs.items()}
     if x.dtype.kind in "OUS":
         x, y, specs = _encode_labels(x, y, specs, categories)
-    kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method, rng=rng)
+    base = block_seed(rng)
+    kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method)
     sum_specs = {k: o for k, o in specs.items() if SUFFICIENT[k].kind != "resample"}
     res_specs = {k: o for k, o in specs.items() if k not in sum_specs}
     h_codes = None
     if humans is not None and aggregate == "mean":
         _, h_codes = np.unique(humans, return_inverse=True)
-    out: dict[str, Estimate] = {}
+    out: dict[str, tuple[float, float, float, float]] = {}
     if sum_specs:
-        out.update(_sum_statistics(x, y, items, h_codes, sum_specs, **kw))
+        n_h = 1 if h_codes is None else int(h_codes.max()) + 1
+        out.update(
+            _sum_statistics(
+                x,
+                y,
+                items,
+                h_codes,
+                sum_specs,
+                n_h,
+                _mean_over(n_h),
+                rng=_group_rng(base, "sums"),
+                **kw,
+            )
+        )
     for name, opts in res_specs.items():
-        fast = rank_bootstrap(name, opts, x, y, items, h_codes, **kw)
-        out[name] = fast if fast is not None else _resampled(name, opts, x, y, items, h_codes, kw)
-    return out
+        gen = _group_rng(base, name)
+        fast = rank_bootstrap(name, opts, x, y, items, h_codes, rng=gen, **kw)
+        out[name] = (
+            fast if fast is not None else _resampled(name, opts, x, y, items, h_codes, kw, gen)
+        )
+    small = np.unique(items).size < MIN_CI_ITEMS
+    return {
+        name: (e, *((np.nan,) * 3 if small else (lo, hi, se)), n_items[name])
+        for name, (e, lo, hi, se) in out.items()
+    }
+
+
+def gap_block(
+    judge: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
+    ceiling: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
+    specs: dict[str, dict[str, Any]],
+    *,
+    aggregate: str,
+    categories: Sequence[Any] | None = None,
+    n_resamples: int,
+    confidence_level: float,
+    method: boot.Method,
+    rng: np.random.Generator | int | None,
+) -> dict[str, tuple[float, float, float]]:
+    """Judge minus ceiling of every statistic, with a paired, item-clustered bootstrap interval.
+
+    ``judge`` and ``ceiling`` are ``(x, y, units, annotators)`` of the judge's pairs and of
+    the ceiling's pairs on the same (item, annotator) keys; ``units`` share one coding.
+    One resample of units drives both sides (the pairs of an item move together on
+    both), so the interval is that of the paired difference. Returns statistic name ->
+    (gap, ci_low, ci_high); fewer than :data:`MIN_CI_ITEMS` units: NaN interval.
+
+    Examples
+    --------
+    Ten items; the judge agrees with the others' majority on 8 of 10, the annotator on 9:
+
+    >>> y = np.array(list("AAAAABBBBB"), dtype=object)
+    >>> xj, xc = y.copy(), y.copy()
+    >>> xj[[0, 5]], xc[[1]] = ["B", "A"], "B"
+    >>> u = np.arange(10)
+    >>> g = gap_block((xj, y, u, None), (xc, y, u, None), {"percent_agreement": {}},
+    ...               aggregate="pooled", n_resamples=200, confidence_level=0.95,
+    ...               method="percentile", rng=0)
+    >>> gap, low, high = g["percent_agreement"]
+    >>> round(gap, 2), bool(low <= gap <= high)  # 0.8 - 0.9
+    (-0.1, True)
+    """
+    xj, yj, uj, hj = judge
+    xc, yc, uc, hc = ceiling
+    x, y = np.concatenate([xj, xc]), np.concatenate([yj, yc])
+    units = np.concatenate([uj, uc])
+    side = np.repeat([0, 1], [len(xj), len(xc)])
+    if x.dtype.kind in "OUS":
+        x, y, specs = _encode_labels(x.astype(object), y.astype(object), specs, categories)
+    else:
+        x, y = x.astype(float), y.astype(float)
+    n_h = 1
+    blocks = side
+    if aggregate == "mean" and hj is not None and hc is not None:
+        _, h = np.unique(np.concatenate([hj, hc]).astype(str), return_inverse=True)
+        n_h = int(h.max()) + 1
+        blocks = side * n_h + h
+    reduce = _gap_of(n_h)
+    base = block_seed(rng)
+    kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method)
+    sum_specs = {k: o for k, o in specs.items() if SUFFICIENT[k].kind != "resample"}
+    out: dict[str, tuple[float, float, float, float]] = {}
+    if sum_specs:
+        out.update(
+            _sum_statistics(
+                x,
+                y,
+                units,
+                blocks,
+                sum_specs,
+                2 * n_h,
+                reduce,
+                rng=_group_rng(base, "gap:sums"),
+                **kw,
+            )
+        )
+    for name, opts in specs.items():
+        if name in sum_specs:
+            continue
+        fn = SUFFICIENT[name].statistic
+
+        def stat(a, b, k, fn=fn, opts=opts, name=name):
+            per = np.full(2 * n_h, np.nan)
+            for code in np.unique(k):
+                mask = k == code
+                if mask.sum() >= 2:
+                    per[code] = fn(*boot.pair_args(name, a[mask], b[mask]), **opts)
+            return reduce(per)
+
+        r = boot.bootstrap_resample(
+            stat, (x, y, blocks), items=units, rng=_group_rng(base, f"gap:{name}"), **kw
+        )
+        out[name] = (r.estimate, r.ci_low, r.ci_high, r.se)
+    small = np.unique(units).size < MIN_CI_ITEMS
+    return {
+        name: (float(e), *((np.nan, np.nan) if small else (float(lo), float(hi))))
+        for name, (e, lo, hi, _se) in out.items()
+    }
+
+
+def block_seed(rng: np.random.Generator | int | None) -> int:
+    """The integer seed a block's generators are made from (one per statistic group).
+
+    An int is used as is; a Generator gives one draw; None a fresh random seed.
+
+    Examples
+    --------
+    >>> block_seed(7), block_seed(np.random.default_rng(0)) == block_seed(np.random.default_rng(0))
+    (7, True)
+    """
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return int(rng)
+    return int(np.random.default_rng(rng).integers(2**63))
+
+
+def _group_rng(base: int, group: str) -> np.random.Generator:
+    """Generator of one statistic group of a block: depends on the seed and the group only."""
+    return np.random.default_rng([base % 2**63, zlib.crc32(group.encode())])
+
+
+def _mean_over(n_h: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Per-annotator statistics (..., n_h) -> their NaN-skipping mean (one annotator: itself)."""
+
+    def reduce(per: np.ndarray) -> np.ndarray:
+        if n_h == 1:
+            return per[..., 0]
+        with np.errstate(invalid="ignore"), quiet():
+            return np.nanmean(per, axis=-1)
+
+    return reduce
+
+
+def _gap_of(n_h: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Statistics per (side, annotator) (..., 2 * n_h) -> judge side minus ceiling side."""
+    mean = _mean_over(n_h)
+
+    def reduce(per: np.ndarray) -> np.ndarray:
+        per = np.asarray(per, float)
+        sides = mean(per.reshape(*per.shape[:-1], 2, n_h))
+        return sides[..., 0] - sides[..., 1]
+
+    return reduce
+
+
+def _items_used(
+    name: str, opts: dict[str, Any], x: np.ndarray, y: np.ndarray, items: np.ndarray
+) -> int:
+    """Distinct items a statistic uses: all, or for ``percent_agreement(ties="drop")``
+    (MT-Bench S2) those with a pair where neither side says tie."""
+    if name == "percent_agreement" and opts.get("ties") == "drop":
+        tie = opts.get("tie_label", "tie")
+        kept = (x != tie) & (y != tie)
+        return int(np.unique(items[kept]).size)
+    return int(np.unique(items).size)
 
 
 def _encode_labels(
@@ -194,19 +389,29 @@ def _sum_statistics(
     x: np.ndarray,
     y: np.ndarray,
     items: np.ndarray,
-    h_codes: np.ndarray | None,
+    blocks: np.ndarray | None,
     sum_specs: dict[str, dict[str, Any]],
+    n_blocks: int,
+    reduce: Callable[[np.ndarray], np.ndarray],
     **kw: Any,
-) -> dict[str, Estimate]:
-    """One bootstrap of the per-item contribution sums of every sum statistic."""
-    n_h = 1 if h_codes is None else int(h_codes.max()) + 1
-    # One row per item, integer label codes, no per-annotator blocks: a row's
-    # contributions depend only on its (x, y) cell, so compute them for one
-    # representative row per distinct cell and count the cells (exactly the
-    # patterns and counts the full (n, d) matrix would give, in the same order).
-    cells = distinct_cells(x, y, items) if h_codes is None else None
+) -> dict[str, tuple[float, float, float, float]]:
+    """One bootstrap of the per-item contribution sums of every sum statistic.
+
+    ``blocks`` (codes < ``n_blocks``) splits the pairs into blocks (annotators; judge and
+    ceiling sides) whose contributions sit in separate columns; each statistic is computed
+    per block and ``reduce`` maps the per-block values (..., n_blocks) to the reported one.
+    The resampling partition (distinct items) is found from the values themselves, not
+    from the contributions, so it is the same whichever statistics are requested.
+    """
+    # One row per item, integer label codes, no blocks: a row's contributions depend
+    # only on its (x, y) cell, so compute them for one representative row per distinct
+    # cell and count the cells.
+    cells = distinct_cells(x, y, items) if blocks is None else None
+    if cells is not None:  # cells in order of their first item, as _item_patterns orders groups
+        by_first = np.argsort(cells[0], kind="stable")
+        cells = (cells[0][by_first], cells[1][by_first])
     reps = None if cells is None else cells[0]
-    blocks, resolved, seen, spans = [], {}, {}, {}
+    out_blocks, resolved, seen, spans = [], {}, {}, {}
     width = 0
     for name, opts in sum_specs.items():
         suff = SUFFICIENT[name]
@@ -218,35 +423,140 @@ def _sum_statistics(
             rows = data if reps is None else boot.pair_args(name, x[reps], y[reps])
             c = np.asarray(suff.contributions(*rows, **resolved[name]), float)
             d = c.shape[1]
-            if h_codes is not None:  # one block of d columns per annotator
-                wide = np.zeros((len(c), n_h * d))
-                np.put_along_axis(wide, h_codes[:, None] * d + np.arange(d), c, axis=1)
-                c = wide
             seen[key] = (width, d)
-            blocks.append(c)
-            width += c.shape[1]
+            out_blocks.append(c)
+            width += n_blocks * d
         spans[name] = seen[key]
-    from_sums = _from_sums(list(sum_specs), spans, resolved, n_h, per_annotator=h_codes is not None)
-    wide = np.concatenate(blocks, axis=1)
-    if cells is None:
-        contrib, _ = boot.item_sums(wide, items)
-        r = boot.bootstrap_sums(contrib, from_sums, **kw)
+    from_sums = _from_sums(list(sum_specs), spans, resolved, n_blocks, reduce)
+    if cells is not None:
+        r = boot.bootstrap_sums(
+            np.concatenate(out_blocks, axis=1), from_sums, counts=cells[1], **kw
+        )
     else:
-        patterns, counts = boot.ordered_patterns(wide, cells[1])
-        r = boot.bootstrap_sums(patterns, from_sums, counts=counts, **kw)
+        contrib = np.concatenate(
+            [_block_sums(c, items, blocks, n_blocks) for c in out_blocks], axis=1
+        )
+        patterns, counts = _item_patterns(contrib, x, y, blocks, items)
+        r = _bootstrap_patterns(patterns, counts, from_sums, sparse=n_blocks > 4, **kw)
     return {
         name: (r.estimate[i], r.ci_low[i], r.ci_high[i], r.se[i])
         for i, name in enumerate(sum_specs)
     }
 
 
+def _block_sums(
+    c: np.ndarray, items: np.ndarray, blocks: np.ndarray | None, n_blocks: int
+) -> np.ndarray:
+    """Per-item sums of row contributions ``c`` (n, d), one group of d columns per block.
+
+    Items in sorted order of ``items`` (as :func:`workbench.stats.bootstrap.item_sums`);
+    column ``b * d + j`` holds contribution ``j`` of block ``b``. No (rows x blocks) array.
+    """
+    if blocks is None:
+        return boot.item_sums(c, items)[0]
+    _, codes = np.unique(items, return_inverse=True)
+    n_items, d = int(codes.max()) + 1, c.shape[1]
+    key = codes.ravel() * n_blocks + blocks
+    out = np.empty((n_items * n_blocks, d))
+    for j in range(d):
+        out[:, j] = np.bincount(key, weights=c[:, j], minlength=n_items * n_blocks)
+    return out.reshape(n_items, n_blocks * d)
+
+
+def _bootstrap_patterns(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    from_sums: Callable[[np.ndarray], np.ndarray],
+    *,
+    sparse: bool,
+    n_resamples: int,
+    confidence_level: float,
+    method: boot.Method,
+    rng: np.random.Generator,
+) -> boot.BootstrapResult:
+    """:func:`workbench.stats.bootstrap.bootstrap_sums` of distinct item patterns with counts.
+
+    ``sparse``: the patterns have many blocks of which an item fills few (one column
+    group per annotator): resampled sums come from a sparse product, with the same
+    multinomial draws of pattern counts as ``bootstrap_sums``.
+    """
+    kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method, rng=rng)
+    if not sparse:
+        return boot.bootstrap_sums(patterns, from_sums, counts=counts, **kw)
+    from scipy import sparse as sp
+
+    keep = counts > 0
+    patterns, counts = patterns[keep], counts[keep]
+    n, m = int(counts.sum()), len(counts)
+    total = counts @ patterns
+    theta = np.asarray(from_sums(total), dtype=float)
+    csc = sp.csr_matrix(patterns).T.tocsr()  # (width, m)
+    chunk = max(1, 2_000_000 // max(m, 1))
+    parts = []
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
+        draws = rng.multinomial(n, counts / n, size=size).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            parts.append(np.asarray(from_sums(np.asarray(csc @ draws.T).T), dtype=float))
+    boots = np.concatenate(parts, axis=0)
+    jack = None
+    if method == "bca":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            jack = np.asarray(from_sums(total - patterns), dtype=float)
+    lo, hi = boot.bootstrap_interval(
+        theta, boots, jack, counts.astype(float), confidence_level, method
+    )
+    return boot.bootstrap_result(theta, boots, lo, hi, n)
+
+
+def _item_patterns(
+    contrib: np.ndarray, x: np.ndarray, y: np.ndarray, blocks: np.ndarray | None, items: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(one contribution row per group of items with identical pairs, items per group).
+
+    Items are grouped by a hash of the multiset of their (x, y, block) rows, so the
+    groups depend on the data only; items of one group have equal contributions for
+    every statistic (checked: a hash collision falls back to one group per item).
+    """
+    _, codes = np.unique(items, return_inverse=True)
+    cols = [np.asarray(x, float), np.asarray(y, float)]
+    if blocks is not None:
+        cols.append(np.asarray(blocks, float))
+    h = np.zeros(len(codes), dtype=np.uint64)
+    for col in cols:
+        h = _mix(h ^ _mix(np.ascontiguousarray(col).view(np.uint64)))
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
+    with np.errstate(over="ignore"):
+        key = np.add.reduceat(h[order], starts)  # wraps modulo 2**64: a multiset hash
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    # groups in order of their first item (not of the hash): the order of the single-item
+    # table when each cluster repeats one item
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    first, group = np.sort(first), rank[group.ravel()]
+    patterns = contrib[first]
+    if not np.array_equal(patterns[group], contrib):
+        return contrib, np.ones(len(contrib), dtype=np.int64)
+    return patterns, np.bincount(group, minlength=len(first)).astype(np.int64)
+
+
+def _mix(v: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, elementwise on uint64 (wrapping arithmetic)."""
+    v = v.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        v += np.uint64(0x9E3779B97F4A7C15)
+        v = (v ^ (v >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        v = (v ^ (v >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return v ^ (v >> np.uint64(31))
+
+
 def _from_sums(
     names: list[str],
     spans: dict[str, tuple[int, int]],
     resolved: dict[str, dict[str, Any]],
-    n_h: int,
-    *,
-    per_annotator: bool,
+    n_blocks: int,
+    reduce: Callable[[np.ndarray], np.ndarray],
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Every statistic from summed contributions ``s`` (..., width): the last axis stacked."""
 
@@ -254,17 +564,16 @@ def _from_sums(
         res = []
         for name in names:
             start, d = spans[name]
-            part = s[..., start : start + d * n_h]
+            part = s[..., start : start + d * n_blocks]
             g = SUFFICIENT[name].from_sums
-            if not per_annotator:
+            if n_blocks == 1:
                 res.append(np.asarray(g(part, **resolved[name]), float))
             else:
                 per = np.asarray(
-                    g(part.reshape(*part.shape[:-1], n_h, d), **resolved[name]),
-                    float,
+                    g(part.reshape(*part.shape[:-1], n_blocks, d), **resolved[name]), float
                 )
                 with np.errstate(invalid="ignore"), quiet():
-                    res.append(np.nanmean(per, axis=-1))
+                    res.append(reduce(per))
         return np.stack(res, axis=-1)
 
     return from_sums
@@ -278,7 +587,8 @@ def _resampled(
     items: np.ndarray,
     h_codes: np.ndarray | None,
     kw: dict[str, Any],
-) -> Estimate:
+    rng: np.random.Generator,
+) -> tuple[float, float, float, float]:
     """Bootstrap of a statistic that is not a function of sums: recomputed per resample."""
     fn = SUFFICIENT[name].statistic
     if h_codes is None:
@@ -299,5 +609,5 @@ def _resampled(
                 return np.nanmean(vals) if vals else np.nan
 
         data = (x, y, h_codes)
-    r = boot.bootstrap_resample(stat, data, items=items, **kw)
+    r = boot.bootstrap_resample(stat, data, items=items, rng=rng, **kw)
     return (r.estimate, r.ci_low, r.ci_high, r.se)

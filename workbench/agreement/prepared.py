@@ -16,6 +16,7 @@ prepares once per selection and emits for every slicing and statistic::
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -39,13 +40,14 @@ from ._frame import (
     with_item_codes,
     xy,
 )
-from .estimate import estimate_block, statistic_specs
+from .estimate import MIN_CI_ITEMS, block_seed, estimate_block, gap_block, statistic_specs
 from .pairs import ceiling_pairs, judge_pairs, others_pairs, reference_values, resolve_reference
 
 __all__ = [
     "AGGREGATES",
     "CEILING_ITEMS",
     "COLUMNS",
+    "AgreementWarning",
     "Aggregate",
     "CeilingItems",
     "JudgePairs",
@@ -71,8 +73,16 @@ COLUMNS = [
     "se",
     "n_items",
     "kind",
+    "gap_to_ceiling",
+    "gap_ci_low",
+    "gap_ci_high",
+    "note",
 ]
 """Columns of :func:`workbench.agreement.agreement` after the ``by`` columns."""
+
+
+class AgreementWarning(UserWarning):
+    """Some rows of an agreement table are NaN (no estimate or no interval); see ``note``."""
 
 
 class JudgePairs(NamedTuple):
@@ -141,6 +151,13 @@ class PreparedPairs:
     """The judges asked for (some may have no pairs)."""
     by: tuple[str, ...] = ()
     """Slicing columns the pairs carry: :meth:`emit`'s default ``by``."""
+    same_footing: bool = False
+    """Judges are compared with the ceiling's own reference (``reference="others"``):
+    judge rows then carry the paired gap to the ceiling."""
+    ceiling_note: str = ""
+    """Why judge rows have no gap to the ceiling (no ceiling possible, other footing...)."""
+    unpaired: tuple[str, ...] = ()
+    """Judges (not named by the caller) that share no item with the reference."""
 
     def __repr__(self) -> str:
         pairs = {j.judge: len(j.pairs) for j in self.judges}
@@ -237,20 +254,49 @@ class PreparedPairs:
         if ties is not None and "percent_agreement" in specs:
             specs["percent_agreement"] = {**specs["percent_agreement"], "ties": ties}
         by = list(self.by if by is None else by)
-        gen = np.random.default_rng(rng)
+        base = block_seed(rng)  # every block draws from generators made from this seed
         kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method)
         records: list[dict[str, Any]] = []
         for judge in self.judges:
             pairs, humans = judge.pairs, judge.annotator_column
-            records += self._records(pairs, judge.judge, "judge", humans, specs, by, rng=gen, **kw)
+            records += self._records(pairs, judge.judge, "judge", humans, specs, by, rng=base, **kw)
+        for judge in self.unpaired:
+            records += [
+                {
+                    **dict.fromkeys(by, pd.NA),
+                    "judge": judge,
+                    "reference": self.reference,
+                    "statistic": name,
+                    "estimate": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "se": np.nan,
+                    "n_items": 0,
+                    "kind": "judge",
+                    "gap_to_ceiling": np.nan,
+                    "gap_ci_low": np.nan,
+                    "gap_ci_high": np.nan,
+                    "note": f"no item in common with the reference {self.reference}",
+                }
+                for name in specs
+            ]
         if self.ceiling is not None:
             humans = "rater" if self.aggregate == "mean" else None
             pairs = self.ceiling
             records += self._records(
-                pairs, vocab.CEILING, "ceiling", humans, specs, by, rng=gen, **kw
+                pairs, vocab.CEILING, "ceiling", humans, specs, by, rng=base, **kw
             )
         out = pd.DataFrame.from_records(records, columns=[*by, *COLUMNS])
         out["n_items"] = out["n_items"].astype("int64")
+        out["note"] = out["note"].astype("string")
+        nan = out["estimate"].isna() | out["ci_low"].isna()
+        if nan.any():
+            warnings.warn(
+                f"{int(nan.sum())} of {len(out)} rows have no estimate or no interval; "
+                f"see the note column (e.g. {out.loc[nan, 'note'].iloc[0]!r})",
+                AgreementWarning,
+                stacklevel=3,
+            )
         return out
 
     def _records(
@@ -266,36 +312,23 @@ class PreparedPairs:
         """The table rows of one judge (or the ceiling), per slice and statistic."""
         records = []
         groups = pairs.groupby(by, sort=True, dropna=False) if by else [((), pairs)]
+        gaps = kind == "judge" and self.same_footing and self.ceiling_all is not None
         for key, block in groups:
             key = key if isinstance(key, tuple) else (key,)
             x, y = xy(block, self.protocol)
             items = item_codes(block)
             units = items if self.clusters is None else unit_codes(block, self.clusters)
             humans = block[humans_col].to_numpy(object).astype(str) if humans_col else None
-            est = estimate_block(
-                x,
-                y,
-                units,
-                humans,
-                specs,
-                aggregate=self.aggregate,
-                categories=self.categories,
-                **kw,
-            )
-            n_all = int(items.max()) + 1
-            for name, (e, lo, hi, se) in est.items():
-                n_used = n_all
-                opts = specs[name]
-                if name == "percent_agreement" and opts.get("ties") == "drop":
-                    # Items where either side says tie are dropped (MT-Bench S2): count the rest.
-                    tie = opts.get("tie_label", "tie")
-                    kept = (x != tie) & (y != tie)
-                    n_used = int(np.unique(items[kept]).size)
+            opts = dict(aggregate=self.aggregate, categories=self.categories, **kw)
+            est = estimate_block(x, y, units, humans, specs, item_codes=items, **opts)
+            gap = self._gap(block, x, y, specs, **opts) if gaps else {}
+            for name, (e, lo, hi, se, n_used) in est.items():
+                g = gap.get(name, (np.nan, np.nan, np.nan))
                 records.append(
                     {
                         **dict(zip(by, key, strict=True)),
                         "judge": judge,
-                        "reference": self.reference if kind == "judge" else vocab.OTHERS,
+                        "reference": self.reference if kind == "judge" else self.others,
                         "statistic": name,
                         "estimate": float(e),
                         "ci_low": float(lo),
@@ -303,16 +336,71 @@ class PreparedPairs:
                         "se": float(se),
                         "n_items": n_used,
                         "kind": kind,
+                        "gap_to_ceiling": g[0],
+                        "gap_ci_low": g[1],
+                        "gap_ci_high": g[2],
+                        "note": self._note(kind, e, lo, np.unique(units).size, g),
                     }
                 )
         return records
+
+    @property
+    def others(self) -> str:
+        """Name of the ceiling's reference: the others' majority (ratings: the others' mean)."""
+        return vocab.OTHERS_MEAN if self.protocol == "rating" else vocab.OTHERS
+
+    def _gap(
+        self,
+        block: pd.DataFrame,
+        x: np.ndarray,
+        y: np.ndarray,
+        specs: dict[str, dict[str, Any]],
+        **kw: Any,
+    ) -> dict[str, tuple[float, float, float]]:
+        """Judge minus ceiling on the judge's own (item, annotator) pairs of this block."""
+        cp = self.ceiling_all
+        assert cp is not None
+        jkey = pd.MultiIndex.from_arrays(
+            [block[ITEM_CODE].to_numpy(), block["_annotator"].astype(str).to_numpy()]
+        )
+        ckey = pd.MultiIndex.from_arrays(
+            [cp[ITEM_CODE].to_numpy(), cp["rater"].astype(str).to_numpy()]
+        )
+        mine = cp[ckey.isin(jkey)]
+        if mine.empty:
+            return {}
+        cx, cy = xy(mine, self.protocol)
+        if self.clusters is None:
+            uj, uc = block[ITEM_CODE].to_numpy(), mine[ITEM_CODE].to_numpy()
+        else:
+            uj, uc = unit_codes(block, self.clusters), unit_codes(mine, self.clusters)
+        per = self.aggregate == "mean"
+        hj = block["_annotator"].to_numpy(object).astype(str) if per else None
+        hc = mine["rater"].to_numpy(object).astype(str) if per else None
+        return gap_block((x, y, uj, hj), (cx, cy, uc, hc), specs, **kw)
+
+    def _note(self, kind: str, estimate: float, ci_low: float, n_units: int, gap: tuple) -> str:
+        """Why a row has NaN values (empty when it has none)."""
+        notes = []
+        if np.isnan(estimate):
+            notes.append(
+                "estimate undefined on these pairs (e.g. a single category or constant scores)"
+            )
+        elif np.isnan(ci_low) and n_units < MIN_CI_ITEMS:
+            notes.append(f"{n_units} items: fewer than {MIN_CI_ITEMS}, no interval")
+        if kind == "judge":
+            if self.ceiling_note:
+                notes.append(self.ceiling_note)
+            elif np.isnan(gap[0]) and not np.isnan(estimate):
+                notes.append("no ceiling pairs on this judge's items")
+        return "; ".join(notes)
 
 
 def prepare(
     df: pd.DataFrame,
     *,
     judges: Sequence[str] | None = None,
-    reference: str = "human",
+    reference: str | None = None,
     by: Sequence[str] = (),
     resolve: vocab.Rule = "per_order",
     ceiling: bool | Aggregate = True,
@@ -357,22 +445,25 @@ aggregate='mean', by=())
     df = resolved_table(df, resolve, by)
     humans = individual_humans(df)  # an on-the-fly majority adds no individual annotator
     loo = None
-    if reference == "others":
+    if reference in (None, "others"):
         df = with_item_codes(df)
         loo = ceiling_pairs(df, protocol, [], humans)
-        if loo.empty:
+        if loo.empty and reference == "others":
             raise ValueError(
                 "reference: 'others' needs items with at least two individual human:<id> "
                 f"annotators; found {humans[:10]}"
             )
-        ref = vocab.OTHERS
+    if loo is not None and not loo.empty:
+        ref = vocab.OTHERS_MEAN if protocol == "rating" else vocab.OTHERS
     else:
-        df, ref = resolve_reference(df, reference)
+        loo = None
+        df, ref = resolve_reference(df, "human" if reference is None else reference)
         df = with_item_codes(df)
     raters = df["rater"].astype("object")
+    named = judges is not None
     judges = _judges(df, raters, judges)
     ref_values = reference_values(df, ref, protocol) if loo is None else None
-    pairs = []
+    pairs, unpaired = [], []
     for judge in judges:
         if loo is None:
             p = judge_pairs(df, judge, ref_values, protocol, by)
@@ -381,6 +472,13 @@ aggregate='mean', by=())
         if len(p):
             per_annotator = loo is not None and aggregate == "mean"
             pairs.append(JudgePairs(judge, p, "_annotator" if per_annotator else None))
+        elif named:
+            raise ValueError(
+                f"judges: {judge!r} has no verdict on an item the reference {ref!r} has "
+                "(no pair to compare); check the judge's items or pick another reference"
+            )
+        else:
+            unpaired.append(judge)
     cp = cp_all = None
     judged_by: dict[str, np.ndarray] = {}
     if want_ceiling:
@@ -390,7 +488,7 @@ aggregate='mean', by=())
             if len(seen):
                 cp = cp[np.isin(cp[ITEM_CODE].to_numpy(), seen)]
         if not len(cp):
-            cp = None
+            cp = cp_all = None
     return PreparedPairs(
         protocol=protocol,
         reference=ref,
@@ -405,7 +503,42 @@ aggregate='mean', by=())
         labels_by=_labels_by(df, raters, protocol),
         judge_names=tuple(judges),
         by=tuple(by),
+        same_footing=loo is not None and cp_all is not None,
+        ceiling_note=_ceiling_note(df, humans, want_ceiling, cp_all is not None, loo is not None),
+        unpaired=tuple(unpaired),
     )
+
+
+def _ceiling_note(
+    df: pd.DataFrame, humans: list[str], wanted: bool, has_ceiling: bool, same_footing: bool
+) -> str:
+    """Why judge rows carry no gap to the human ceiling ("" when they do)."""
+    if not wanted:
+        return "ceiling=False: no gap to the human ceiling"
+    if not has_ceiling:
+        if len(humans) >= 2:
+            why = f"no item has two or more of its {len(humans)} individual annotators"
+        elif humans:
+            why = f"the table has one individual annotator ({humans[0]})"
+        else:
+            kinds = set(pd.Series(df["rater_kind"].unique()).astype("object"))
+            raters = set(pd.Series(df["rater"].unique()).astype("object"))
+            names = sorted(r for r in raters if r in ("human", "human:majority", "gold"))
+            why = (
+                f"the table has only an aggregated label ({', '.join(names)})"
+                if names or kinds & {"human", "gold"}
+                else "the table has no human rater"
+            )
+        return (
+            f"no human ceiling possible: {why}; a ceiling needs two or more individual "
+            "human:<id> annotators on an item"
+        )
+    if not same_footing:
+        return (
+            "reference is not the ceiling's (others' majority): no paired gap; "
+            "reference='others' (the default) compares like for like"
+        )
+    return ""
 
 
 def _judges(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:

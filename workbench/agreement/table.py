@@ -22,7 +22,7 @@ def agreement(
     df: pd.DataFrame,
     *,
     judges: Sequence[str] | None = None,
-    reference: str = "human",
+    reference: str | None = None,
     statistics: Sequence[str] | Mapping[str, Mapping[str, Any]] | None = None,
     by: Sequence[str] | None = None,
     resolve: vocab.Rule = "per_order",
@@ -45,12 +45,13 @@ def agreement(
     judges : sequence of str, optional
         Raters to compare with the reference. Default: every rater of kind
         ``llm`` or ``metric``.
-    reference : str, default "human"
-        ``"human"`` (``human:majority``, else ``human``, ... see
-        :mod:`workbench.agreement`), ``"others"`` (per annotator, the majority of the item's
-        other annotators: the ceiling's own reference, so judge and ceiling
-        rows are comparable; needs individual ``human:<id>`` raters), or an
-        explicit rater id.
+    reference : str, optional
+        Default (None): ``"others"`` when the table has items with two or more
+        individual ``human:<id>`` annotators (judge and ceiling on the same
+        footing, with the paired gap), else ``"human"``. ``"others"``: per
+        annotator, the majority of the item's other annotators (ratings: their
+        mean), the ceiling's own reference; ``"human"``: ``human:majority``,
+        else ``human``, ... (:mod:`workbench.agreement`); or an explicit rater id.
     statistics : sequence of str or mapping name -> options, optional
         Names in :data:`workbench.stats.SUFFICIENT`. Default
         :data:`DEFAULT_STATISTICS` of the protocol (Krippendorff's α is
@@ -96,10 +97,21 @@ def agreement(
     DataFrame
         One row per (slice, judge, statistic) plus ceiling rows; columns
         ``[*by, "judge", "reference", "statistic", "estimate", "ci_low",
-        "ci_high", "se", "n_items", "kind"]`` (``kind`` is ``"judge"`` or
-        ``"ceiling"``; ``n_items`` counts distinct items compared). Rows whose
-        judge or reference value is NA (unparsable output, tied majority)
-        are left out.
+        "ci_high", "se", "n_items", "kind", "gap_to_ceiling", "gap_ci_low",
+        "gap_ci_high", "note"]`` (``kind`` is ``"judge"`` or ``"ceiling"``;
+        ``n_items`` counts distinct items compared). ``gap_to_ceiling``: on
+        judge rows compared on the ceiling's footing, judge minus ceiling of the
+        same statistic on the judge's own (item, annotator) pairs, with an
+        item-clustered paired bootstrap interval (one resample of items drives
+        both); it equals ``estimate`` minus the ceiling row's estimate when the
+        judge covers the ceiling's items. ``note`` says why a value is NaN: no
+        ceiling possible (and why), another footing, fewer than
+        :data:`~workbench.agreement.estimate.MIN_CI_ITEMS` items (no interval),
+        an undefined statistic, a judge with no item in common with the
+        reference (judges not named in ``judges``; a named one is an error).
+        Pairs whose judge or reference value is NA (unparsable output, tied
+        majority) are left out. An :class:`AgreementWarning` is emitted once
+        when rows have NaN estimates or intervals.
 
     See Also
     --------
@@ -125,20 +137,31 @@ def agreement(
     >>> [round(v, 4) for v in t["estimate"]]  # 5/6; (5/6 - 13/36) / (1 - 13/36) = 17/23
     [0.8333, 0.7391]
 
-    Two annotators who split on item 1 leave it without a majority; against
-    the others' majority the judge is scored on it too, like the ceiling:
+    Two annotators who split on item 1 leave it without a majority. By default the
+    judge faces, for each annotator, the other annotators' majority, exactly as the
+    ceiling does, so it is scored on item 1 too, and the table gives the paired gap:
 
     >>> votes = {"human:1": ["A", "A", "B"], "human:2": ["A", "B", "B"], "j": ["A", "A", "B"]}
     >>> rows = [dict(dataset="toy", item_id=str(i), protocol="pairwise", criterion="overall",
     ...              rater=r, rater_kind="llm" if r == "j" else "human", label=lab)
     ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
     >>> t = agreement(pd.DataFrame(rows), statistics=["percent_agreement"], n_resamples=50)
+    >>> t[["judge", "reference", "n_items"]].values.tolist()
+    [['j', "others' majority", 3], ['human ceiling', "others' majority", 3]]
+    >>> [round(v, 4) for v in t["estimate"]]  # judge vs h2 (A, B, B): 2/3, vs h1: 3/3; (2/3 + 2/3) / 2
+    [0.8333, 0.6667]
+    >>> round(float(t["gap_to_ceiling"].iloc[0]), 4)  # 5/6 - 2/3 on the same (item, annotator) pairs
+    0.1667
+
+    Against ``human:majority`` the judge is scored only on the two items with a majority,
+    and the rows are not comparable (no gap):
+
+    >>> t = agreement(pd.DataFrame(rows), statistics=["percent_agreement"], n_resamples=50,
+    ...               reference="human")
     >>> t[["judge", "reference", "estimate", "n_items"]].values.tolist()  # 2/2; (2/3 + 2/3) / 2
     [['j', 'human:majority', 1.0, 2], ['human ceiling', "others' majority", 0.6666666666666666, 3]]
-    >>> t = agreement(pd.DataFrame(rows), statistics=["percent_agreement"], n_resamples=50,
-    ...               reference="others")
-    >>> [round(v, 4) for v in t["estimate"]]  # judge vs h2 on 0-2 (A, B, B): 2/3; vs h1: 3/3
-    [0.8333, 0.6667]
+    >>> "no paired gap" in t["note"].iloc[0]
+    True
     """
 
     protocol = protocol_of(df)
