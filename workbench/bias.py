@@ -39,6 +39,28 @@ by
     Item-level columns (``subset``, ``dataset``, a factor bin from
     :mod:`workbench.factors`) to run the probe separately per group.
 
+Input checks, notes and warnings
+--------------------------------
+Every probe (and :func:`disagreements`) first checks the table with
+:func:`workbench._validate.check_table`: a missing column, an unknown protocol, a label
+outside the vocabulary or of the wrong protocol, NA in a key field, or a duplicate key
+raises :class:`workbench.schema.SchemaError` naming the column, the row and the value.
+``order``, ``turn``, ``label`` and ``score`` may be absent (read as NA).
+
+Every result row has a ``note``: ``""`` when the row is complete, otherwise why a value is
+NaN or which data were left out. A probe never drops a judge silently: a judge it cannot
+score (its judgments are of a protocol the probe does not handle, the table has no
+presentation orders, no response texts, no model columns, no items shared with the
+reference ...) gets a row with NaN and the reason in ``note`` (``by`` columns NA when the
+reason holds for the whole table), and the call emits one :class:`ProbeWarning`. When the
+judge was named (``judge=...``) and nothing could be computed for it, or a named
+reference (anything but the default pool ``"humans"``) leaves every row NaN, the probe
+raises ``ValueError`` naming the probe, the judge or reference and what is missing.
+
+Below :data:`MIN_ITEMS` items an effect keeps its estimate but its interval, statistic
+and p-value are NaN, with a note (an interval on three items, or a bootstrap whose
+resamples all agree, would read as certainty: ``[1, 1]``).
+
 References
 ----------
 Wang, P. et al. (2024). Large Language Models are not Fair Evaluators. ACL.
@@ -63,22 +85,25 @@ agreement between two methods of clinical measurement. *Lancet* 327(8476),
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import factors
-from ._validate import check_columns, check_option, check_options
+from . import factors, verdicts
+from ._validate import TABLE_REQUIRED, check_columns, check_option, check_options, check_table
 from .registry import Registry
 from .stats.bootstrap import bootstrap_resample, bootstrap_sums, item_sums
 from .vocab import PROTOCOLS
 
 __all__ = [
+    "MIN_ITEMS",
     "PROBES",
+    "ProbeWarning",
     "RESULT_COLUMNS",
     "disagreements",
     "length_preference",
@@ -105,8 +130,20 @@ RESULT_COLUMNS = [
     "n_obs",
     "test",
     "reference",
+    "note",
 ]
-"""Fixed columns of every probe result (after the ``by`` columns)."""
+"""Fixed columns of every probe result (after the ``by`` columns); probes with an extra
+column (``feature``, ``family``, ``criterion``) add it after ``note``."""
+
+MIN_ITEMS = 10
+"""Fewest items (clusters) on which a probe reports an interval, a statistic or a p-value;
+below it they are NaN with a note (the estimate stays). The same minimum as
+:func:`workbench.agreement`."""
+
+
+class ProbeWarning(UserWarning):
+    """Some rows of a probe result are NaN or leave data out; the ``note`` column says why."""
+
 
 UNIT = ["dataset", "item_id", "criterion", "turn"]
 CLUSTER = ["dataset", "item_id"]
@@ -166,7 +203,13 @@ def _judges(df: pd.DataFrame, judge: str | Sequence[str] | None) -> list[str]:
     raters = df["rater"].astype("object")
     if judge is None:
         kind = df["rater_kind"].astype("object")
-        return list(pd.unique(raters[(kind == "llm").to_numpy()]))
+        found = list(pd.unique(raters[(kind == "llm").to_numpy()]))
+        if not found:
+            raise ValueError(
+                "judge: the table has no LLM judge (no rater with rater_kind 'llm'); "
+                "name the raters to probe with judge=[...]"
+            )
+        return found
     wanted = [judge] if isinstance(judge, str) else list(judge)
     unknown = sorted(set(wanted) - set(raters.unique()))
     if unknown:
@@ -190,6 +233,106 @@ def _reference_raters(df: pd.DataFrame, reference: str | Sequence[str] | None) -
     if unknown:
         raise ValueError(f"reference: not a rater of the table: {unknown}")
     return wanted
+
+
+_OPTIONAL = {"order": "category", "turn": "Int64", "label": "object", "score": "Float64"}
+"""Columns a probe reads that a hand-made table may lack (read as NA)."""
+
+
+def _table(df: Any, need: Sequence[str] = ()) -> pd.DataFrame:
+    """Check ``df`` (:func:`check_table`) and add the optional columns it lacks, as NA."""
+    check_table(df, need=(*TABLE_REQUIRED, *need))
+    add = {
+        c: pd.Series(pd.NA, index=df.index, dtype=t)
+        for c, t in _OPTIONAL.items()
+        if c not in df.columns
+    }
+    if "score" in df.columns and not pd.api.types.is_numeric_dtype(df["score"].dtype):
+        add["score"] = pd.to_numeric(df["score"].astype("object")).astype("Float64")
+    return df.assign(**add) if add else df
+
+
+def _unscorable(
+    df: pd.DataFrame,
+    judges: Sequence[str],
+    probe: str,
+    protocols: Sequence[str],
+    need: Callable[[str, pd.DataFrame], str | None] | None = None,
+) -> dict[str, str]:
+    """Judges the probe cannot score anywhere in ``df``, with the reason.
+
+    A judge without rows of the probe's ``protocols`` is one; otherwise ``need(judge,
+    rows)`` on its rows of those protocols returns the reason (or None when it can be scored).
+    """
+    codes, raters = pd.factorize(df["rater"].astype("object"))
+    position = {r: k for k, r in enumerate(raters)}
+    proto = df["protocol"].astype("object").to_numpy(dtype=object)
+    handled = np.isin(proto, list(protocols))
+    out = {}
+    for j in judges:
+        mine = codes == position.get(j, -2)
+        ok = mine & handled
+        if not ok.any():
+            have = "/".join(sorted(set(proto[mine]))) or "no"
+            out[j] = f"{probe} handles {'/'.join(protocols)} judgments; this judge has {have} rows"
+        elif need is not None:
+            reason = need(j, df[ok])
+            if reason:
+                out[j] = reason
+    return out
+
+
+def _lacking(
+    reasons: dict[str, str],
+    probe: str,
+    effect: str | Callable[[str], str],
+    reference: str | None,
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
+    """One NaN row per unscorable judge, the reason in ``note``."""
+    records = [
+        _record(
+            j,
+            probe,
+            effect(j) if callable(effect) else effect,
+            _empty_est(note=why),
+            reference,
+            **{c: None for c in extra},
+        )
+        for j, why in reasons.items()
+    ]
+    return _frame(records, extra=extra)
+
+
+def _finish(
+    out: pd.DataFrame,
+    probe: str,
+    *,
+    judge: str | Sequence[str] | None,
+    reference: str | Sequence[str] | None,
+) -> pd.DataFrame:
+    """Raise for a named judge (or reference) with nothing computed; else warn once on notes."""
+    note = out["note"].fillna("").astype(str)
+    nan = out["estimate"].isna().to_numpy()
+    if judge is not None:
+        named = [judge] if isinstance(judge, str) else list(judge)
+        for j in named:
+            mine = (out["judge"] == j).fillna(False).to_numpy(dtype=bool)
+            if not mine.any() or nan[mine].all():
+                why = next((n for n in note[mine] if n), "no result")
+                raise ValueError(f"{probe}: judge {j!r}: {why}")
+    if reference is not None and reference != "humans" and len(out) and nan.all():
+        why = next((n for n in note if n), "no result")
+        raise ValueError(f"{probe}: reference {_ref_name(reference)!r}: {why}")
+    noted = note != ""
+    if noted.any():
+        warnings.warn(
+            f"{probe}: {int(noted.sum())} of {len(out)} rows have a note (a NaN value or data "
+            f"left out); see the note column (e.g. {note[noted].iloc[0]!r})",
+            ProbeWarning,
+            stacklevel=3,
+        )
+    return out
 
 
 def _ref_name(reference: str | Sequence[str] | None) -> str | None:
@@ -227,10 +370,31 @@ class _Est:
     n_items: int
     n_obs: int
     test: str
+    note: str = ""
 
 
-def _empty_est(test: str = "") -> _Est:
-    return _Est(np.nan, np.nan, np.nan, np.nan, np.nan, 0, 0, test)
+def _empty_est(test: str = "", note: str = "") -> _Est:
+    return _Est(np.nan, np.nan, np.nan, np.nan, np.nan, 0, 0, test, note)
+
+
+def _reportable(est: _Est) -> _Est:
+    """Apply the reporting rules: NaN estimate -> a note; fewer than :data:`MIN_ITEMS`
+    items or a zero-width interval -> NaN interval and test, with a note."""
+    notes = [est.note] if est.note else []
+    no_test = {"ci_low": np.nan, "ci_high": np.nan, "statistic": np.nan, "p_value": np.nan}
+    if not np.isfinite(est.estimate):
+        if not notes:
+            notes.append("no items to estimate this effect on")
+        return replace(est, **no_test, note="; ".join(notes))
+    if est.n_items < MIN_ITEMS:
+        notes.append(f"{est.n_items} items: fewer than {MIN_ITEMS}, no interval or test")
+        return replace(est, **no_test, note="; ".join(notes))
+    if np.isfinite(est.ci_low) and est.ci_low == est.ci_high:
+        notes.append("no interval: the resamples show no variation")
+        return replace(est, ci_low=np.nan, ci_high=np.nan, note="; ".join(notes))
+    if not (np.isfinite(est.ci_low) and np.isfinite(est.ci_high)) and not notes:
+        notes.append("no interval: the data show no variation")
+    return replace(est, note="; ".join(notes))
 
 
 def _boot(
@@ -239,8 +403,15 @@ def _boot(
     fn: Callable[[np.ndarray], np.ndarray],
     opts: dict[str, Any],
 ) -> tuple[float, float, float, float, int]:
-    """Cluster bootstrap of ``fn(sums)``: (estimate, low, high, se, n_clusters)."""
+    """Cluster bootstrap of ``fn(sums)``: (estimate, low, high, se, n_clusters).
+
+    Below :data:`MIN_ITEMS` clusters no resampling is done (interval and SE NaN).
+    """
     sums, _ = item_sums(contrib, clusters)
+    if len(sums) < MIN_ITEMS:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimate = float(np.asarray(fn(sums.sum(axis=0))))
+        return estimate, np.nan, np.nan, np.nan, len(sums)
     res = bootstrap_sums(sums, fn, method="bca", **opts)
     return float(res.estimate), float(res.ci_low), float(res.ci_high), float(res.se), len(sums)
 
@@ -300,6 +471,7 @@ def _opts(n_resamples: int, confidence_level: float, rng: _Rng) -> dict[str, Any
 
 
 def _record(judge: str, probe: str, effect: str, est: _Est, reference: str | None, **extra) -> dict:
+    est = _reportable(est)
     return {
         "judge": judge,
         "probe": probe,
@@ -313,6 +485,7 @@ def _record(judge: str, probe: str, effect: str, est: _Est, reference: str | Non
         "n_obs": est.n_obs,
         "test": est.test,
         "reference": reference,
+        "note": est.note,
         **extra,
     }
 
@@ -324,28 +497,54 @@ def _frame(records: list[dict], extra: Sequence[str] = ()) -> pd.DataFrame:
         out[c] = out[c].astype(float)
     for c in ("n_items", "n_obs"):
         out[c] = out[c].astype("Int64")
-    for c in ("judge", "probe", "effect", "test", "reference"):
+    out["note"] = out["note"].fillna("")
+    for c in ("judge", "probe", "effect", "test", "reference", "note"):
         out[c] = out[c].astype("string")
     return out
 
 
-def _grouped(
-    df: pd.DataFrame, by: str | Sequence[str] | None, fn: Callable[[pd.DataFrame], pd.DataFrame]
-) -> pd.DataFrame:
-    """Run ``fn`` on ``df`` or on each ``by`` group, prepending the group values."""
+def _by_columns(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    """The ``by`` columns as a list, each checked to be a column of ``df``."""
     if by is None:
-        return fn(df)
+        return []
     cols = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"by: column(s) {missing} not in df")
+    check_columns(df, cols, arg="by")
+    return cols
+
+
+def _grouped(
+    df: pd.DataFrame,
+    by: str | Sequence[str] | None,
+    fn: Callable[[pd.DataFrame], pd.DataFrame],
+    lacking: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Run ``fn`` on ``df`` or on each ``by`` group, prepending the group values.
+
+    ``lacking`` (rows of judges that cannot be scored anywhere) is appended with NA ``by``
+    values.
+    """
+    cols = _by_columns(df, by)
+    if not cols:
+        out = fn(df)
+        if lacking is None or lacking.empty:
+            return out
+        return lacking if out.empty else pd.concat([out, lacking], ignore_index=True)
+    if lacking is not None and not lacking.empty:
+        lacking = lacking.copy()
+        for c in reversed(cols):
+            lacking.insert(0, c, pd.Series(pd.NA, index=lacking.index).astype(df[c].dtype))
+    else:
+        lacking = None
     parts = []
     for values, sub in df.groupby(cols, dropna=False, observed=True, sort=True):
         res = fn(sub)
         values = values if isinstance(values, tuple) else (values,)
         for c, v in reversed(list(zip(cols, values, strict=True))):
             res.insert(0, c, v)
-        parts.append(res)
+        if not res.empty:
+            parts.append(res)
+    if lacking is not None:
+        parts.append(lacking)
     if not parts:
         empty = fn(df.iloc[:0])
         for c in reversed(cols):
@@ -512,18 +711,31 @@ def position_preference(
     >>> float(res.loc["P(prefer first-presented | orders disagree)", "estimate"])  # item 3 of items 3, 4
     0.5
     """
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "order", "label"])
+    df = _table(df)
     check_option("unparsed", unparsed, ("drop", "as_verdict"))
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference) if reference is not None else None
     ref_name = _ref_name(reference)
+    probe = "position_preference"
+
+    def has_orders(j: str, rows: pd.DataFrame) -> str | None:
+        if rows["order"].notna().any():
+            return None
+        return (
+            "no presentation order: 'order' is NA on every pairwise row of this judge; "
+            "position_preference needs rows with order AB or BA"
+        )
+
+    reasons = _unscorable(df, judges, probe, ("pairwise",), has_orders)
+    scored = [j for j in judges if j not in reasons]
+    pairwise = df[(df["protocol"].astype("object") == "pairwise").to_numpy()]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
         records = []
-        rows = _rows(sub, judges)
+        rows = _rows(sub, scored)
         ref = _pairwise_reference(_rows(sub, refs)) if refs is not None else None
-        for j in judges:
+        for j in scored:
             jr = rows[
                 (rows["rater"].astype("object") == j).to_numpy() & rows["order"].notna().to_numpy()
             ]
@@ -532,7 +744,55 @@ def position_preference(
             records.extend(_position_one(j, jr, ref, ref_name, unparsed, opts))
         return _frame(records)
 
-    return _grouped(df, by, one)
+    lacking = _lacking(reasons, probe, "P(prefer first-presented | decisive)", None)
+    out = _grouped(pairwise, by, one, lacking)
+    return _finish(out, probe, judge=judge, reference=reference)
+
+
+def _wilson(k: int, n: int, opts: dict[str, Any], n_obs: int | None = None, note: str = "") -> _Est:
+    """Share ``k / n`` with its Wilson interval, no test (NaN when ``n == 0``)."""
+    if n == 0:
+        return _empty_est(note=note)
+    ci = sps.binomtest(k, n).proportion_ci(
+        confidence_level=opts["confidence_level"], method="wilson"
+    )
+    return _Est(k / n, ci.low, ci.high, np.nan, np.nan, n, n if n_obs is None else n_obs, "", note)
+
+
+def _tie_breaks(jr: pd.DataFrame, opts: dict[str, Any]) -> tuple[pd.DataFrame, list[dict], str]:
+    """Set aside a judge's items whose verdicts come from a tie-break rule.
+
+    Returns the remaining rows, the record of the share set aside (none when there is
+    nothing to set aside) and the note for every position effect of the judge.
+    """
+    basis = verdicts.verdict_basis(jr).to_numpy(dtype=object)
+    units = jr["_unit"].to_numpy()
+    notes = []
+    if np.isin(basis, ("scores", *verdicts.TIE_BREAKS)).all():
+        notes.append(
+            "verdicts derived from two separately given scores: the two orders are not two "
+            "presentations"
+        )
+    rule = np.isin(basis, verdicts.TIE_BREAKS)
+    if not rule.any():
+        return jr, [], "; ".join(notes)
+    left_out = np.unique(units[rule])
+    n_all = len(np.unique(units))
+    n_tie = len(np.unique(units[basis == "score_tie"]))
+    what = (
+        f"{len(left_out)} of {n_all} items left out: a verdict set by the source's tie-break "
+        f"rule ({n_tie} equal scores, {len(left_out) - n_tie} unparsable), not chosen by the judge"
+    )
+    notes.insert(0, what)
+    share = _wilson(len(left_out), n_all, opts, n_obs=len(jr), note=what)
+    record = _record(
+        str(jr["rater"].iloc[0]),
+        "position_preference",
+        "items with a tie-break verdict (left out)",
+        share,
+        None,
+    )
+    return jr[~np.isin(units, left_out)], [record], "; ".join(notes)
 
 
 def _position_one(
@@ -544,6 +804,8 @@ def _position_one(
     opts: dict[str, Any],
 ) -> list[dict]:
     probe = "position_preference"
+    all_rows = jr
+    jr, set_aside, note = _tie_breaks(jr, opts)
     out = []
     first = factors.picked_first(jr)
     dec = first.notna().to_numpy()
@@ -551,6 +813,8 @@ def _position_one(
     both = (piv["has_AB"] & piv["has_BA"]).to_numpy()
     two_order = bool(both.any())
     est = _proportion(first[dec].to_numpy(dtype=bool), jr["_cluster"].to_numpy()[dec], opts)
+    if not dec.any():
+        est.note = "no decisive (A or B) verdict"
     if two_order:
         ab, ba = piv["AB"].to_numpy(dtype=object)[both], piv["BA"].to_numpy(dtype=object)[both]
         ff = int(np.sum((ab == "A") & (ba == "B")))
@@ -559,6 +823,8 @@ def _position_one(
             ff, ff + ss, opts, "sign test (exact binomial) vs 0.5 on items whose orders disagree"
         )
         est.statistic, est.p_value, est.test = sign.statistic, sign.p_value, sign.test
+        if ff + ss == 0 and dec.any():
+            est.note = "no items whose two verdicts disagree: no test"
     out.append(_record(judge, probe, "P(prefer first-presented | decisive)", est, None))
     if not two_order:
         parsed = jr["label"].notna().to_numpy()
@@ -579,29 +845,25 @@ def _position_one(
             bax = np.where(pd.isna(ba), "<unparsed>", ba)
             same = abx == bax
         n, k = len(same), int(np.sum(same))
-        if n:
-            ci = sps.binomtest(k, n).proportion_ci(
-                confidence_level=opts["confidence_level"], method="wilson"
-            )
-            cons = _Est(k / n, ci.low, ci.high, np.nan, np.nan, n, 2 * n, "")
-            conf = _Est(1 - k / n, 1 - ci.high, 1 - ci.low, np.nan, np.nan, n, 2 * n, "")
-        else:
-            cons = conf = _empty_est()
+        why = "" if n else "no item with a parsed verdict in both orders"
+        cons = _wilson(k, n, opts, n_obs=2 * n, note=why)
+        conf = replace(
+            cons, estimate=1 - cons.estimate, ci_low=1 - cons.ci_high, ci_high=1 - cons.ci_low
+        )
         out.append(_record(judge, probe, "swap consistency", cons, None))
         out.append(_record(judge, probe, "conflict rate", conf, None))
         ff = int(np.sum((ab == "A") & (ba == "B")))
         ss = int(np.sum((ab == "B") & (ba == "A")))
-        out.append(
-            _record(
-                judge,
-                probe,
-                "P(prefer first-presented | orders disagree)",
-                _sign_test(ff, ff + ss, opts, "sign test (exact binomial) vs 0.5"),
-                None,
-            )
-        )
+        sign = _sign_test(ff, ff + ss, opts, "sign test (exact binomial) vs 0.5")
+        if ff + ss == 0:
+            sign.note = "no items whose two decisive verdicts disagree"
+        out.append(_record(judge, probe, "P(prefer first-presented | orders disagree)", sign, None))
+    if note:
+        for r in out:
+            r["note"] = "; ".join(x for x in (note, r["note"]) if x)
+    out = set_aside + out
     if ref is not None and two_order:
-        out.extend(_resolution_agreement(judge, jr, ref, ref_name, opts))
+        out.extend(_resolution_agreement(judge, all_rows, ref, ref_name, opts))
     return out
 
 
@@ -622,6 +884,8 @@ def _resolution_agreement(
         rl = ref_label.reindex(res["_unit"]).to_numpy(dtype=object)
         ok = pd.notna(lab) & pd.notna(rl)
         est = _proportion(lab[ok] == rl[ok], res["_cluster"].to_numpy()[ok], opts, null=None)
+        if not ok.any():
+            est.note = "no item with both a resolved verdict and a reference label"
         out.append(
             _record(
                 judge,
@@ -640,11 +904,37 @@ def _resolution_agreement(
 def _pair_table(
     df: pd.DataFrame, judges: list[str], refs: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Judge rows (with factors) and the per-unit reference summary."""
-    with_f = df if "words_diff" in df.columns else factors.add_factors(df)
-    rows = _rows(with_f, judges)
-    ref = _pairwise_reference(_rows(with_f, refs))
-    return rows, ref
+    """Judge rows and the per-unit reference summary (``df`` already holds the factors)."""
+    return _rows(df, judges), _pairwise_reference(_rows(df, refs))
+
+
+def _with_texts(
+    df: pd.DataFrame, judges: Sequence[str], probe: str, columns: Sequence[str], arg: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The pairwise rows of ``df`` with item factors, and the judges without any factor value.
+
+    ``columns`` are the factor columns the probe reads (``words_diff`` ...): a judge none
+    of whose items has a value in one of them (no response texts) cannot be scored.
+    """
+    pairwise = df[(df["protocol"].astype("object") == "pairwise").to_numpy()]
+    with_f = pairwise if "words_diff" in pairwise.columns else factors.add_factors(pairwise)
+    unknown = [c for c in columns if c not in with_f.columns]
+    if unknown:
+        raise ValueError(
+            f"{arg}: no item factor column(s) {unknown}; see workbench.factors.item_factors"
+        )
+
+    def has_texts(j: str, rows: pd.DataFrame) -> str | None:
+        mine = with_f[(with_f["rater"].astype("object") == j).to_numpy()]
+        empty = [c for c in columns if not mine[c].notna().any()]
+        if not empty:
+            return None
+        return (
+            f"no response texts: {', '.join(empty)} is NA on every item of this judge "
+            f"({probe} needs response_a and response_b)"
+        )
+
+    return with_f, _unscorable(df, judges, probe, ("pairwise",), has_texts)
 
 
 def _more_of(
@@ -671,12 +961,16 @@ def _more_of(
     rd = rd[rd["_unit"].isin(common)]
     out = []
     if len(common) == 0:
+        why = (
+            "no items where the judge and the reference both gave a decisive verdict on "
+            f"responses that differ in {diff_col}"
+        )
         for eff in (
             f"P(judge picks {what})",
             f"P(reference picks {what})",
             "judge minus reference",
         ):
-            out.append(_record(judge, probe, eff, _empty_est(), ref_name, feature=diff_col))
+            out.append(_record(judge, probe, eff, _empty_est(note=why), ref_name, feature=diff_col))
         return out
     ej = _proportion(jd["p"].to_numpy(dtype=bool), jd["_cluster"].to_numpy(), opts)
     cluster_of = dict(zip(jd["_unit"], jd["_cluster"], strict=False))
@@ -787,19 +1081,22 @@ def length_preference(
     >>> res.set_index("effect")["estimate"].round(2).to_dict()  # judge 3/4, human 1/4
     {'P(judge picks longer)': 0.75, 'P(reference picks longer)': 0.25, 'judge minus reference': 0.5, 'P(judge picks longer | reference picked shorter)': 0.67}
     """
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    df = _table(df)
     check_option("unit", unit, ("words", "chars"))
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
     diff_col = f"{unit}_diff"
+    probe = "length_preference"
+    with_f, reasons = _with_texts(df, judges, probe, [diff_col], "unit")
+    scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        rows, ref = _pair_table(sub, judges, refs)
-        ref_rows = _rows(sub if "words_diff" in sub.columns else factors.add_factors(sub), refs)
+        rows, ref = _pair_table(sub, scored, refs)
+        ref_rows = _rows(sub, refs)
         records = []
-        for j in judges:
+        for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
             if jr.empty:
                 continue
@@ -815,6 +1112,8 @@ def length_preference(
             est = _proportion(
                 jp.to_numpy()[m].astype(bool), jr["_cluster"].to_numpy()[m], opts, null=None
             )
+            if not m.any():
+                est.note = "no items where the reference's plurality label is the shorter response"
             records.append(
                 _record(
                     j,
@@ -827,7 +1126,9 @@ def length_preference(
             )
         return _frame(records, extra=["feature"])
 
-    return _grouped(df, by, one)
+    lacking = _lacking(reasons, probe, "judge minus reference", ref_name, ["feature"])
+    out = _grouped(with_f, by, one, lacking)
+    return _finish(out, probe, judge=judge, reference=reference)
 
 
 STYLE_FEATURES = ("list_items", "headings", "bold", "code_blocks", "links", "refusal")
@@ -898,21 +1199,21 @@ def style_preference(
     >>> res.set_index("effect")["estimate"].to_dict()  # judge 2/2, human 1/2
     {'P(judge picks more list_items)': 1.0, 'P(reference picks more list_items)': 0.5, 'judge minus reference': 0.5}
     """
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    df = _table(df)
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
+    probe = "style_preference"
+    features = [features] if isinstance(features, str) else list(features)
+    with_f, reasons = _with_texts(df, judges, probe, [f"{f}_diff" for f in features], "features")
+    scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        with_f = sub if "words_diff" in sub.columns else factors.add_factors(sub)
-        bad = [f for f in features if f"{f}_diff" not in with_f.columns]
-        if bad:
-            raise ValueError(f"features: no '<feature>_diff' factor for {bad}")
-        rows = _rows(with_f, judges)
-        ref_rows = _rows(with_f, refs)
+        rows = _rows(sub, scored)
+        ref_rows = _rows(sub, refs)
         records = []
-        for j in judges:
+        for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
             if jr.empty:
                 continue
@@ -931,7 +1232,9 @@ def style_preference(
                 )
         return _frame(records, extra=["feature"])
 
-    return _grouped(df, by, one)
+    lacking = _lacking(reasons, probe, "judge minus reference", ref_name, ["feature"])
+    out = _grouped(with_f, by, one, lacking)
+    return _finish(out, probe, judge=judge, reference=reference)
 
 
 # ---------------------------------------------------------------- regression
@@ -983,7 +1286,10 @@ def preference_regression(
     DataFrame
         ``[*by, "judge", "probe", "effect", "term", "estimate", "ci_low",
         "ci_high", "statistic" (z), "p_value", "n_items", "n_obs", "test",
-        "reference"]``; ``effect`` describes the term's unit.
+        "reference", "note"]`` (:data:`REGRESSION_COLUMNS`); ``effect`` describes the
+        term's unit. A judge without a fit (too few verdicts, perfect separation, a
+        singular design) gets one NaN row whose ``note`` says why; warnings of
+        statsmodels become notes.
 
     See Also
     --------
@@ -995,89 +1301,135 @@ def preference_regression(
     Cluster-Robust Inference. *J. Human Resources* 50(2), 317-372.
     https://doi.org/10.3368/jhr.50.2.317
     """
-    import statsmodels.api as sm
+    return _regression(
+        df,
+        judge=judge,
+        reference=reference,
+        covariates=covariates,
+        by=by,
+        pooled=pooled,
+        confidence_level=confidence_level,
+        probe="preference_regression",
+    )
 
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+
+REGRESSION_COLUMNS = ["judge", "probe", "effect", "term", *RESULT_COLUMNS[3:]]
+"""Columns of :func:`preference_regression` (and the length / style regressions)."""
+
+
+def _regression(
+    df: pd.DataFrame,
+    *,
+    judge: str | Sequence[str] | None,
+    reference: str | Sequence[str],
+    covariates: dict[str, float] | Sequence[str],
+    by: str | Sequence[str] | None,
+    pooled: bool,
+    confidence_level: float,
+    probe: str,
+) -> pd.DataFrame:
+    """:func:`preference_regression`, its rows named ``probe``."""
+    df = _table(df)
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level: expected a number in (0, 1), got {confidence_level!r}")
     scales = dict(covariates) if isinstance(covariates, dict) else {c: 1.0 for c in covariates}
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
-
-    def fit(j: str, jr: pd.DataFrame, ref: pd.DataFrame) -> list[dict]:
-        lab = jr["label"].astype("object").to_numpy(dtype=object)
-        code = ref["ref_code"].reindex(jr["_unit"]).to_numpy(dtype=float)
-        X = {"ref_code": code}
-        order = jr["order"].astype("object").to_numpy(dtype=object)
-        X["position"] = np.where(order == "AB", 1.0, np.where(order == "BA", -1.0, 0.0))
-        for c, s in scales.items():
-            X[c] = pd.to_numeric(jr[c]).astype("Float64").to_numpy(dtype=float, na_value=np.nan) / s
-        if pooled and jr["rater"].nunique() > 1:
-            dummies = pd.get_dummies(
-                jr["rater"].astype("object"), prefix="judge", prefix_sep="[", dtype=float
-            )
-            for c in list(dummies.columns)[1:]:
-                X[c + "]"] = dummies[c].to_numpy()
-        X = pd.DataFrame(X)
-        ok = np.isin(lab, ["A", "B"]) & X.notna().all(axis=1).to_numpy()
-        X, y, groups = X[ok], (lab[ok] == "A").astype(float), jr["_cluster"].to_numpy()[ok]
-        X = X.loc[:, X.std() > 0]
-        X.insert(0, "const", 1.0)
-        records = []
-        n_items = len(np.unique(groups))
-        if len(y) <= X.shape[1] or n_items < 2:
-            return records
-        _, gcodes = np.unique(groups, return_inverse=True)
-        try:
-            res = sm.Logit(y, X).fit(disp=0, cov_type="cluster", cov_kwds={"groups": gcodes})
-        except Exception:  # noqa: BLE001 - perfect separation, singular design
-            return records
-        ci = res.conf_int(alpha=1 - confidence_level)
-        for term in X.columns:
-            unit = f" per {scales[term]:g}" if term in scales and scales[term] != 1 else ""
-            records.append(
-                {
-                    "judge": j,
-                    "probe": "preference_regression",
-                    "effect": f"log-odds(judge picks A): {term}{unit}",
-                    "term": term,
-                    "estimate": float(res.params[term]),
-                    "ci_low": float(ci.loc[term, 0]),
-                    "ci_high": float(ci.loc[term, 1]),
-                    "statistic": float(res.tvalues[term]),
-                    "p_value": float(res.pvalues[term]),
-                    "n_items": n_items,
-                    "n_obs": len(y),
-                    "test": "Wald z (cluster-robust by item)",
-                    "reference": ref_name,
-                }
-            )
-        return records
+    with_f, reasons = _with_texts(df, judges, probe, list(scales), "covariates")
+    scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        needed = [c for c in scales if c not in sub.columns]
-        with_f = factors.add_factors(sub) if needed else sub
-        bad = [c for c in scales if c not in with_f.columns]
-        if bad:
-            raise ValueError(f"covariates: unknown factor column(s) {bad}")
-        rows = _rows(with_f, judges)
-        ref = _pairwise_reference(_rows(with_f, refs))
+        rows = _rows(sub, scored)
+        ref = _pairwise_reference(_rows(sub, refs))
         records = []
         if pooled:
-            records = fit("pooled", rows, ref)
+            if scored:
+                records = _fit(
+                    probe, "pooled", rows, ref, scales, pooled, ref_name, confidence_level
+                )
         else:
-            for j in judges:
+            for j in scored:
                 jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
                 if not jr.empty:
-                    records.extend(fit(j, jr, ref))
-        cols = ["judge", "probe", "effect", "term", *RESULT_COLUMNS[3:]]
-        out = pd.DataFrame.from_records(records, columns=cols)
-        for c in ("estimate", "ci_low", "ci_high", "statistic", "p_value"):
-            out[c] = out[c].astype(float)
-        return out
+                    records.extend(
+                        _fit(probe, j, jr, ref, scales, pooled, ref_name, confidence_level)
+                    )
+        return _frame(records, extra=["term"])[REGRESSION_COLUMNS]
 
-    return _grouped(df, by, one)
+    lacking = _lacking(reasons, probe, "log-odds(judge picks A)", ref_name, ["term"])
+    out = _grouped(with_f, by, one, lacking[REGRESSION_COLUMNS])
+    return _finish(out, probe, judge=None if pooled else judge, reference=reference)
+
+
+def _fit(
+    probe: str,
+    j: str,
+    jr: pd.DataFrame,
+    ref: pd.DataFrame,
+    scales: dict[str, float],
+    pooled: bool,
+    ref_name: str | None,
+    confidence_level: float,
+) -> list[dict]:
+    """One logistic fit (module docstring of :func:`preference_regression`): a record per term,
+    or one NaN record saying why there is no fit."""
+    import statsmodels.api as sm
+
+    lab = jr["label"].astype("object").to_numpy(dtype=object)
+    code = ref["ref_code"].reindex(jr["_unit"]).to_numpy(dtype=float)
+    X = {"ref_code": code}
+    order = jr["order"].astype("object").to_numpy(dtype=object)
+    X["position"] = np.where(order == "AB", 1.0, np.where(order == "BA", -1.0, 0.0))
+    for c, s in scales.items():
+        X[c] = pd.to_numeric(jr[c]).astype("Float64").to_numpy(dtype=float, na_value=np.nan) / s
+    if pooled and jr["rater"].nunique() > 1:
+        dummies = pd.get_dummies(
+            jr["rater"].astype("object"), prefix="judge", prefix_sep="[", dtype=float
+        )
+        for c in list(dummies.columns)[1:]:
+            X[c + "]"] = dummies[c].to_numpy()
+    X = pd.DataFrame(X)
+    ok = np.isin(lab, ["A", "B"]) & X.notna().all(axis=1).to_numpy()
+    X, y, groups = X[ok], (lab[ok] == "A").astype(float), jr["_cluster"].to_numpy()[ok]
+    X = X.loc[:, X.std() > 0]
+    X.insert(0, "const", 1.0)
+    n_items = len(np.unique(groups))
+
+    def failed(why: str) -> list[dict]:
+        est = replace(_empty_est(note=why), n_items=n_items, n_obs=len(y))
+        return [_record(j, probe, "log-odds(judge picks A)", est, ref_name, term=None)]
+
+    if not ok.any():
+        return failed("no decisive verdict with a reference label and every covariate")
+    if len(y) <= X.shape[1] or n_items < 2:
+        return failed(f"{len(y)} verdicts on {n_items} items: too few for {X.shape[1]} terms")
+    _, gcodes = np.unique(groups, return_inverse=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = sm.Logit(y, X).fit(disp=0, cov_type="cluster", cov_kwds={"groups": gcodes})
+        except Exception as exc:  # noqa: BLE001 - perfect separation, singular design
+            return failed(f"the logistic fit failed: {type(exc).__name__}: {exc}"[:300])
+    fit_note = "; ".join(sorted({f"statsmodels: {w.message}"[:200] for w in caught}))
+    ci = res.conf_int(alpha=1 - confidence_level)
+    records = []
+    for term in X.columns:
+        unit = f" per {scales[term]:g}" if term in scales and scales[term] != 1 else ""
+        est = _Est(
+            float(res.params[term]),
+            float(ci.loc[term, 0]),
+            float(ci.loc[term, 1]),
+            float(res.tvalues[term]),
+            float(res.pvalues[term]),
+            n_items,
+            len(y),
+            "Wald z (cluster-robust by item)",
+            fit_note,
+        )
+        effect = f"log-odds(judge picks A): {term}{unit}"
+        records.append(_record(j, probe, effect, est, ref_name, term=term))
+    return records
 
 
 @probe(
@@ -1107,7 +1459,7 @@ def length_regression(
     Debias Automatic Evaluators. arXiv:2404.04475 (a GLM of the judge's
     preference with a length term).
     """
-    out = preference_regression(
+    return _regression(
         df,
         judge=judge,
         reference=reference,
@@ -1115,9 +1467,8 @@ def length_regression(
         by=by,
         pooled=pooled,
         confidence_level=confidence_level,
+        probe="length_regression",
     )
-    out["probe"] = "length_regression"
-    return out
 
 
 STYLE_COVARIATES = {
@@ -1156,7 +1507,7 @@ def style_regression(
     Li, J. et al. (2024). Dissecting Human and LLM Preferences. ACL.
     arXiv:2402.11296.
     """
-    out = preference_regression(
+    return _regression(
         df,
         judge=judge,
         reference=reference,
@@ -1164,9 +1515,8 @@ def style_regression(
         by=by,
         pooled=pooled,
         confidence_level=confidence_level,
+        probe="style_regression",
     )
-    out["probe"] = "style_regression"
-    return out
 
 
 # ------------------------------------------------------------ self-preference
@@ -1222,7 +1572,8 @@ def self_preference(
     (separating self-preference from overall leniency); Wald tests with
     cluster-bootstrap SEs.
 
-    Judges whose family is unknown or absent from the answering models give no rows.
+    A judge whose family is unknown, whose rows carry no answering models, or none of
+    whose items has a response of its family gets one NaN row saying so (module docstring).
 
     Parameters
     ----------
@@ -1256,35 +1607,63 @@ def self_preference(
     >>> round(float(res.loc["win-rate shift (judge - reference)", "estimate"]), 4)  # (1 + 1 + .5)/3 - (1 + 0 + 0)/3
     0.5
     """
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    df = _table(df)
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
+    probe = "self_preference"
+    family = dict(zip(judges, factors.model_family(judges).tolist(), strict=True))
+    binary: dict[str, bool] = {}
+
+    def own_family(j: str, rows: pd.DataFrame) -> str | None:
+        fam = family[j]
+        if pd.isna(fam):
+            return (
+                f"the judge's model family is unknown: no pattern of "
+                f"workbench.factors.FAMILIES matches {j!r}"
+            )
+        binary[j] = bool((rows["protocol"].astype("object") == "binary").any())
+        cols = ["model"] if binary[j] else ["model_a", "model_b"]
+        absent = [c for c in cols if c not in rows.columns or not rows[c].notna().any()]
+        if absent:
+            return (
+                f"no model columns: {', '.join(absent)} absent or NA on every row of this "
+                f"judge ({probe} needs the models that wrote the responses)"
+            )
+        answering = factors.model_family(pd.concat([rows[c] for c in cols])).dropna()
+        if fam not in set(answering):
+            return f"no response on this judge's items comes from its own family {fam!r}"
+        return None
+
+    reasons = _unscorable(df, judges, probe, ("pairwise", "binary"), own_family)
+    scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
         records = []
-        proto = (
-            set(sub["protocol"].astype("object").dropna().unique())
-            if "protocol" in sub
-            else {"pairwise"}
-        )
-        rows = _rows(sub, judges)
+        rows = _rows(sub, scored)
         rrows = _rows(sub, refs)
-        for j in judges:
-            fam = factors.model_family([j]).iloc[0]
-            if pd.isna(fam):
-                continue
+        for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
             if jr.empty:
                 continue
-            if "binary" in proto and "model" in sub.columns:
-                records.extend(_self_binary(j, fam, jr, rrows, ref_name, opts))
-            elif "model_a" in sub.columns:
-                records.extend(_self_pairwise(j, fam, jr, rrows, ref_name, opts))
+            if binary[j]:
+                jr = jr[(jr["protocol"].astype("object") == "binary").to_numpy()]
+                records.extend(_self_binary(j, family[j], jr, rrows, ref_name, opts))
+            else:
+                jr = jr[(jr["protocol"].astype("object") == "pairwise").to_numpy()]
+                records.extend(_self_pairwise(j, family[j], jr, rrows, ref_name, opts))
         return _frame(records, extra=["family"])
 
-    return _grouped(df, by, one)
+    def main_effect(j: str) -> str:
+        if binary.get(j):
+            return "self-preference (own - other shift)"
+        return "win-rate shift (judge - reference)"
+
+    lacking = _lacking(reasons, probe, main_effect, ref_name, ["family"])
+    lacking["family"] = pd.Series([family[j] for j in reasons], dtype="string")
+    out = _grouped(df, by, one, lacking)
+    return _finish(out, probe, judge=judge, reference=reference)
 
 
 def _own_scores(rows: pd.DataFrame, fam: str) -> pd.DataFrame:
@@ -1312,7 +1691,14 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
     hs = _own_scores(rrows, fam).groupby(["_unit", "_cluster", "own_a"])["s"].mean()
     both = js.index.intersection(hs.index)
     if len(both) == 0:
-        return []
+        why = (
+            "no battle between the judge's family and another family that both the judge "
+            "and the reference judged"
+        )
+        est = _empty_est(note=why)
+        return [
+            _record(judge, probe, "win-rate shift (judge - reference)", est, ref_name, family=fam)
+        ]
     j, h = js.reindex(both).to_numpy(), hs.reindex(both).to_numpy()
     clusters = both.get_level_values("_cluster").to_numpy()
     contrib = np.column_stack([j, h, np.ones(len(j))])
@@ -1347,7 +1733,14 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
         )
     )
     oa = both.get_level_values("own_a").to_numpy(dtype=bool).astype(float)
-    if 0 < oa.sum() < len(oa):
+    if not 0 < oa.sum() < len(oa):
+        side = "A" if oa.sum() else "B"
+        why = f"the own-family response is always {side}: no position balance possible"
+        est = _empty_est("Wald z vs 0 (cluster-bootstrap SE)", note=why)
+        out.append(
+            _record(judge, probe, "win-rate shift, position-balanced", est, ref_name, family=fam)
+        )
+    else:
         ob = 1 - oa
         c2 = np.column_stack([j * oa, h * oa, oa, j * ob, h * ob, ob])
         est, lo, hi, se, m = _boot(
@@ -1399,7 +1792,14 @@ def _self_binary(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
     )
     own = factors.model_family(models).fillna("").to_numpy(dtype=object) == fam
     if not own.any() or own.all():
-        return []
+        if len(both) == 0:
+            why = "no answer that both the judge and the reference labelled"
+        else:
+            which = "of the judge's family" if own.all() else "of another family"
+            why = f"every answer both labelled is {which}: nothing to compare it with"
+        est = _empty_est(note=why)
+        effect = "self-preference (own - other shift)"
+        return [_record(judge, probe, effect, est, ref_name, family=fam)]
     j, h = js.reindex(both).to_numpy(), hs.reindex(both).to_numpy()
     clusters = both.get_level_values("_cluster").to_numpy()
     o = own.astype(float)
@@ -1511,59 +1911,64 @@ def leniency(
     >>> rows = [dict(dataset="t", item_id=str(i), protocol="binary", criterion="overall", rater=r,
     ...              rater_kind=k, label=lab) for i, (jl, hl) in enumerate(pairs)
     ...         for r, k, lab in [("j", "llm", jl), ("human", "human", hl)]]
-    >>> res = leniency(conform(pd.DataFrame(rows)), rng=0).set_index("effect")["estimate"]
+    >>> res = leniency(conform(pd.DataFrame(rows)), ranking=False, rng=0).set_index("effect")["estimate"]
     >>> res.round(4).to_dict()  # FP 2 of 3 human-incorrect; FN 1 of 2 human-correct; (2 - 1) / 5
     {'false-positive rate': 0.6667, 'false-negative rate': 0.5, 'acceptance shift (judge - reference)': 0.2}
     """
     from statsmodels.stats.contingency_tables import mcnemar
 
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    df = _table(df)
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
+    probe = "leniency"
+    reasons = _unscorable(df, judges, probe, ("binary",))
+    scored = [j for j in judges if j not in reasons]
+    binary = df[(df["protocol"].astype("object") == "binary").to_numpy()]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        rows, ref, _ = _binary_pairs(sub, judges, refs)
+        rows, ref, _ = _binary_pairs(sub, scored, refs)
         records, fpr = [], {}
-        for j in judges:
+        for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
+            if jr.empty:
+                continue
             h = ref.reindex(jr["_unit"]).to_numpy(dtype=object)
             ok = pd.notna(h)
             if not ok.any():
+                why = "no answer that both the judge and the reference labelled (reference: a majority)"
+                effect = "acceptance shift (judge - reference)"
+                records.append(_record(j, probe, effect, _empty_est(note=why), ref_name))
                 continue
             jc = (jr["label"].astype("object") == "correct").to_numpy()[ok]
             hc = h[ok].astype(bool)
             clusters = jr["_cluster"].to_numpy()[ok]
             fp, fn = int(np.sum(jc & ~hc)), int(np.sum(~jc & hc))
-            for eff, k, n in (
-                ("false-positive rate", fp, int(np.sum(~hc))),
-                ("false-negative rate", fn, int(np.sum(hc))),
+            for eff, k, n, none in (
+                ("false-positive rate", fp, int(np.sum(~hc)), "incorrect"),
+                ("false-negative rate", fn, int(np.sum(hc)), "correct"),
             ):
-                if n:
-                    ci = sps.binomtest(k, n).proportion_ci(
-                        confidence_level=opts["confidence_level"], method="wilson"
-                    )
-                    e = _Est(k / n, ci.low, ci.high, np.nan, np.nan, n, n, "")
-                else:
-                    e = _empty_est()
-                records.append(_record(j, "leniency", eff, e, ref_name))
-            fpr[j] = records[-2]["estimate"]
+                e = _wilson(k, n, opts, note="" if n else f"the reference marks no answer {none}")
+                records.append(_record(j, probe, eff, e, ref_name))
+                fpr.setdefault(j, e.estimate)
             contrib = np.column_stack([jc.astype(float) - hc.astype(float), np.ones(len(jc))])
             est, lo, hi, _, m = _boot(contrib, clusters, lambda s: s[..., 0] / s[..., 1], opts)
             table = np.array([[np.sum(jc & hc), fp], [fn, np.sum(~jc & ~hc)]])
             p = float(mcnemar(table, exact=True).pvalue) if fp + fn else np.nan
+            shift = _Est(est, lo, hi, float(fp), p, m, len(jc), "McNemar exact")
+            if not fp + fn:
+                shift.note = "no discordant answer: McNemar test undefined"
             records.append(
-                _record(
-                    j,
-                    "leniency",
-                    "acceptance shift (judge - reference)",
-                    _Est(est, lo, hi, float(fp), p, m, len(jc), "McNemar exact"),
-                    ref_name,
-                )
+                _record(j, probe, "acceptance shift (judge - reference)", shift, ref_name)
             )
-            if ranking and "model" in sub.columns and jr["model"].notna().any():
-                records.append(_ranking(j, jr[ok], hc, ref_name, opts))
+            if ranking:
+                if "model" in sub.columns and jr["model"].notna().any():
+                    records.append(_ranking(j, jr[ok], hc, ref_name, opts))
+                else:
+                    why = "no exam-taker models: 'model' is absent or NA on this judge's rows"
+                    effect = "Spearman(model accuracy: judge vs reference)"
+                    records.append(_record(j, probe, effect, _empty_est(note=why), ref_name))
         out = _frame(records)
         rank = out["judge"].map(
             lambda j: -fpr.get(j, -np.inf) if np.isfinite(fpr.get(j, np.nan)) else np.inf
@@ -1575,7 +1980,9 @@ def leniency(
             .reset_index(drop=True)
         )
 
-    return _grouped(df, by, one)
+    lacking = _lacking(reasons, probe, "acceptance shift (judge - reference)", ref_name)
+    out = _grouped(binary, by, one, lacking)
+    return _finish(out, probe, judge=judge, reference=reference)
 
 
 def _ranking(
@@ -1612,7 +2019,7 @@ def _ranking(
             judge,
             "leniency",
             "Spearman(model accuracy: judge vs reference)",
-            _empty_est(),
+            _empty_est(note=f"{k} exam-taker model(s): a rank correlation needs at least 3"),
             ref_name,
         )
     res = bootstrap_resample(
@@ -1715,19 +2122,29 @@ def rating_offset(
     >>> float(res.loc["mean difference (judge - reference)", "estimate"])  # (1 + 1 + 0 + 0) / 4
     0.5
     """
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "score", "criterion"])
+    df = _table(df, need=["score"])
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
     q = confidence_level
+    probe = "rating_offset"
+
+    def has_scores(j: str, rows: pd.DataFrame) -> str | None:
+        if rows["score"].notna().any():
+            return None
+        return "no scores: 'score' is NA on every rating row of this judge"
+
+    reasons = _unscorable(df, judges, probe, ("rating",), has_scores)
+    scored = [j for j in judges if j not in reasons]
+    rating = df[(df["protocol"].astype("object") == "rating").to_numpy()]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        rows = _rows(sub, judges)
+        rows = _rows(sub, scored)
         rrows = _rows(sub, refs)
         rs = rrows.groupby("_unit")["score"].mean().astype(float)
         records = []
-        for j in judges:
+        for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
             for crit, jc in jr.groupby(jr["criterion"].astype("object"), sort=True):
                 js = jc.groupby(["_unit", "_cluster"])["score"].mean().astype(float).dropna()
@@ -1737,12 +2154,23 @@ def rating_offset(
                 x, y = x[ok], y[ok]
                 clusters = js.index.get_level_values("_cluster").to_numpy()[ok]
                 n = len(x)
+                extra = {"criterion": crit}
                 if n < 3:
+                    why = (
+                        f"{n} item(s) scored by both the judge and the reference; "
+                        "the rating offset needs at least 3"
+                    )
+                    est = replace(_empty_est(note=why), n_items=n, n_obs=n)
+                    if n:
+                        est.estimate = float(np.mean(x - y))
+                    effect = "mean difference (judge - reference)"
+                    records.append(_record(j, probe, effect, est, ref_name, **extra))
                     continue
                 d = x - y
-                tt = sps.ttest_1samp(d, 0.0)
-                ci = tt.confidence_interval(q)
-                extra = {"criterion": crit}
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # constant differences
+                    tt = sps.ttest_1samp(d, 0.0)
+                    ci = tt.confidence_interval(q)
                 records.append(
                     _record(
                         j,
@@ -1839,10 +2267,34 @@ def rating_offset(
                 )
         return _frame(records, extra=["criterion"])
 
-    return _grouped(df, by, one)
+    lacking = _lacking(
+        reasons, probe, "mean difference (judge - reference)", ref_name, ["criterion"]
+    )
+    out = _grouped(rating, by, one, lacking)
+    return _finish(out, probe, judge=judge, reference=reference)
 
 
 # ---------------------------------------------------------- disagreement table
+
+
+def _no_overlap(
+    judges: Sequence[str],
+    shared: np.ndarray,
+    judge: str | Sequence[str] | None,
+    reference: str | Sequence[str],
+) -> None:
+    """Raise for named judges without an item shared with the reference; warn for the others."""
+    alone = [j for j in judges if j not in set(shared)]
+    if not alone:
+        return
+    why = f"no item with both a parsed verdict of the judge and a reference ({_ref_name(reference)!r}) label"
+    if judge is not None:
+        raise ValueError(f"disagreements: judge {alone[0]!r}: {why}")
+    warnings.warn(
+        f"disagreements: {len(alone)} judge(s) have no row in the table: {why} ({alone[:5]})",
+        ProbeWarning,
+        stacklevel=3,
+    )
 
 
 def disagreements(
@@ -1872,8 +2324,11 @@ def disagreements(
         A disagreeing decisive verdict picks the longer response (pairwise, texts known).
     ``picked_first_presented``
         A disagreeing decisive verdict picks the response shown first (order known).
+        NA when a verdict of the item comes from a tie-break rule
+        (:func:`workbench.verdicts.verdict_basis`).
     ``swap_inconsistent``
-        The judge's two orders give different verdicts (two-order judges).
+        The judge's two orders give different verdicts (two-order judges); NA for
+        tie-break verdicts, as above.
     ``humans_split``
         Two or more reference votes and not unanimous.
     ``judge_lenient``
@@ -1883,6 +2338,10 @@ def disagreements(
     reference vote agrees and every judge verdict (both orders) goes the other
     way; lower when people were split or the judge was swap-inconsistent.
     Rows are sorted by decreasing surprise.
+
+    The judges' and reference's rows must be of one protocol, pairwise or binary
+    (else ``ValueError``). A named judge that shares no item with the reference raises
+    ``ValueError``; with ``judge=None`` such judges are named in one :class:`ProbeWarning`.
 
     Parameters
     ----------
@@ -1906,14 +2365,18 @@ def disagreements(
     >>> t[["item_id", "surprise", "picked_longer", "swap_inconsistent"]].to_dict("records")  # item 2: humans split
     [{'item_id': '1', 'surprise': 1.0, 'picked_longer': True, 'swap_inconsistent': False}]
     """
-    check_columns(df, ["dataset", "item_id", "rater", "rater_kind", "label"])
+    df = _table(df)
     check_option("unit", unit, ("words", "chars"))
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
-    protocol = (
-        set(df["protocol"].astype("object").dropna().unique()) if "protocol" in df else {"pairwise"}
-    )
-    pairwise = "pairwise" in protocol
+    involved = df["rater"].astype("object").isin([*judges, *refs]).to_numpy()
+    protocol = sorted(set(df["protocol"].astype("object").to_numpy()[involved]))
+    if not set(protocol) <= {"pairwise", "binary"} or len(protocol) != 1:
+        raise ValueError(
+            f"disagreements: expected the judges' and the reference's rows to be all pairwise "
+            f"or all binary, got {protocol}; select one protocol's rows (ratings: rating_offset)"
+        )
+    pairwise = protocol == ["pairwise"]
     with_f = factors.add_factors(df) if pairwise and f"{unit}_diff" not in df.columns else df
     rows = _rows(with_f, judges)
     rows = rows[rows["label"].notna().to_numpy()]
@@ -1929,6 +2392,7 @@ def disagreements(
     rl = ref_label.reindex(rows["_unit"]).to_numpy(dtype=object)
     lab = rows["label"].astype("object").to_numpy(dtype=object)
     has_ref = pd.notna(rl)
+    _no_overlap(judges, rows["rater"].astype("object").to_numpy()[has_ref], judge, reference)
     rows = rows[has_ref]
     lab, rl = lab[has_ref], rl[has_ref]
     dis = lab != rl
@@ -1937,6 +2401,7 @@ def disagreements(
             "rater": rows["rater"].astype("object").to_numpy(),
             "_unit": rows["_unit"].to_numpy(),
             "dis": dis,
+            "rule": verdicts.verdict_basis(rows).isin(verdicts.TIE_BREAKS).to_numpy(dtype=bool),
         }
     )
     if pairwise:
@@ -1969,12 +2434,17 @@ def disagreements(
             "judge_lenient": g["lenient"].agg(any_true),
             "_n_labels": g["lab"].nunique(),
             "_n_rows": g["lab"].size(),
+            "_rule": g["rule"].any(),
         }
     )
     table = table[table["judge_disagree_share"] > 0].reset_index()
     table["swap_inconsistent"] = pd.array(
         np.where(table["_n_rows"] >= 2, table["_n_labels"] > 1, None), dtype="boolean"
     )
+    rule = table["_rule"].to_numpy(dtype=bool)
+    table.loc[rule, "swap_inconsistent"] = pd.NA
+    table["picked_first_presented"] = table["picked_first_presented"].astype("boolean")
+    table.loc[rule, "picked_first_presented"] = pd.NA
     if not pairwise:
         table["swap_inconsistent"] = pd.array([pd.NA] * len(table), dtype="boolean")
     table["reference_label"] = ref_label.reindex(table["_unit"]).to_numpy(dtype=object)

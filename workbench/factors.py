@@ -39,6 +39,12 @@ Judgment-level factors (per row): :func:`picked_longer`, :func:`picked_first`,
 :func:`picked_side`.
 Bins for slicing: :func:`length_diff_bins`, :func:`quantile_bins`.
 
+Functions that take a judgment table check the columns they read with
+:func:`workbench._validate.check_table` (a partial table is fine: ``item_factors`` needs
+``dataset`` and ``item_id``, ``picked_first`` ``label`` and ``order``): a missing column,
+a value outside a vocabulary, NA in a key field or a duplicate key raises
+:class:`workbench.schema.SchemaError` naming the column, the row and the value.
+
 Examples
 --------
 >>> import pandas as pd
@@ -58,7 +64,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._validate import check_option
+from ._validate import check_columns, check_option, check_table
 
 __all__ = [
     "COUNT_FACTORS",
@@ -232,9 +238,7 @@ def item_factors(df: pd.DataFrame) -> pd.DataFrame:
     >>> item_factors(df)[["item_id", "words_a", "words_b", "words_diff"]].to_dict("records")
     [{'item_id': '1', 'words_a': 3, 'words_b': 1, 'words_diff': 2}]
     """
-    for col in ("dataset", "item_id"):
-        if col not in df.columns:
-            raise ValueError(f"df: missing column {col!r}; got {list(df.columns)}")
+    check_table(df, need=("dataset", "item_id"))
     meta = ["subset", "model_a", "model_b", "model", "response_a", "response_b", "response"]
     items = _first_per_item(df, meta).reset_index()
     for col in meta:
@@ -275,9 +279,9 @@ def add_factors(df: pd.DataFrame) -> pd.DataFrame:
     return df.merge(f[new], on=["dataset", "item_id"], how="left", validate="many_to_one")
 
 
-def _label(df: pd.DataFrame) -> pd.Series:
-    if "label" not in df.columns:
-        raise ValueError(f"df: missing column 'label'; got {list(df.columns)}")
+def _label(df: pd.DataFrame, need: tuple[str, ...] = ()) -> pd.Series:
+    """The checked ``label`` column (:func:`workbench._validate.check_table`), as objects."""
+    check_table(df, need=("label", *need))
     return df["label"].astype("object")
 
 
@@ -306,13 +310,14 @@ def picked_longer(df: pd.DataFrame, *, unit: Literal["words", "chars"] = "words"
     """
     check_option("unit", unit, ("words", "chars"))
     col = f"{unit}_diff"
+    label = _label(df, (col,) if col in df.columns else ("response_a", "response_b"))
     if col in df.columns:
         diff = pd.to_numeric(df[col]).astype("Float64")
     else:
         a = text_factors(df["response_a"])[unit].astype("Float64")
         b = text_factors(df["response_b"])[unit].astype("Float64")
         diff = a - b
-    return picked_side(_label(df), diff, df.index)
+    return picked_side(label, diff, df.index)
 
 
 def picked_side(
@@ -373,9 +378,7 @@ def picked_first(df: pd.DataFrame) -> pd.Series:
     >>> picked_first(df).tolist()
     [True, False, True, <NA>, <NA>]
     """
-    if "order" not in df.columns:
-        raise ValueError(f"df: missing column 'order'; got {list(df.columns)}")
-    lab = _label(df).to_numpy(dtype=object)
+    lab = _label(df, ("order",)).to_numpy(dtype=object)
     order = df["order"].astype("object").to_numpy(dtype=object)
     first = np.where(order == "AB", "A", np.where(order == "BA", "B", None))
     ok = np.isin(lab, ["A", "B"]) & (first != None)  # noqa: E711
@@ -420,9 +423,9 @@ def length_diff_bins(
     >>> length_diff_bins(df).tolist()
     ['[0, 10)', '[10, 50)', '[150, inf)', nan]
     """
+    check_option("unit", unit, ("words", "chars"))
     col = f"{unit}_diff"
-    if col not in df.columns:
-        raise ValueError(f"df: missing column {col!r}; call add_factors first")
+    check_columns(df, [col], arg="df (call add_factors first)")
     x = pd.to_numeric(df[col]).astype("Float64")
     out = bin_values(x.abs() if absolute else x, edges=edges)
     return out.rename(f"{col}_bin")

@@ -28,13 +28,14 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import bias, factors
-from ._validate import check_columns, check_option
+from ._validate import check_columns, check_option, check_table
 from .stats.testing import adjust_pvalues
 from .vocab import CORRECTIONS, Correction
 
 __all__ = [
     "CORRECTIONS",
     "FAMILY_COLUMNS",
+    "NO_TEST",
     "Correction",
     "add_bins",
     "adjust",
@@ -56,6 +57,10 @@ FAMILY_COLUMNS = (
 """Columns that, when present, define a family of tests corrected together (one test per slice).
 
 ``statistic`` counts only when it holds names (agreement tables), not test statistics (probe tables)."""
+
+
+NO_TEST = "no test: the slice or the rest has no standard error"
+"""Note of :func:`slice_agreement` rows whose p-value is NaN."""
 
 
 def adjust(
@@ -158,6 +163,7 @@ def add_bins(
     >>> add_bins(df)["words_diff_bin"].tolist()  # |3 - 1| = 2, |1 - 1| = 0
     ['[0, 10)', '[0, 10)']
     """
+    check_table(df, need=("dataset", "item_id"))
     out = df if factor in df.columns else factors.add_factors(df)
     if factor not in out.columns:
         raise ValueError(
@@ -208,7 +214,15 @@ def slice_probe(
     DataFrame
         The probe's table with ``by`` columns first, plus ``p_adjusted`` and
         ``correction`` (families: same judge / probe / effect / term across slices).
+        Rows without a test (NaN ``p_value``, see their ``note``) stay NaN.
+
+    Raises
+    ------
+    SchemaError
+        ``df`` fails :func:`workbench._validate.check_table` or lacks a ``by`` column.
     """
+    check_table(df)
+    check_columns(df, [by] if isinstance(by, str) else list(by), arg="by")
     if isinstance(probe, str):
         fn = bias.PROBES.lookup(probe, "probe").function
     elif callable(probe):
@@ -253,17 +267,33 @@ def slice_agreement(
     -------
     DataFrame
         ``[by, "judge", "reference", "statistic", "estimate", "ci_low",
-        "ci_high", "se", "n_items", "estimate_rest", "difference", "p_value",
-        "p_adjusted", "correction"]``.
+        "ci_high", "se", "n_items", "estimate_rest", "difference", "p_value", "note",
+        "p_adjusted", "correction"]``; ``note`` is the agreement table's note, plus
+        :data:`NO_TEST` where the slice or the rest has no standard error (``""`` when fine).
+
+    Raises
+    ------
+    SchemaError
+        ``df`` fails :func:`workbench._validate.check_table`, or ``by`` is not a column.
+    ValueError
+        ``by`` has fewer than two distinct values (there is no rest to compare with).
     """
     from . import tables
 
-    if not isinstance(by, str) or by not in df.columns:
+    check_table(df)
+    if not isinstance(by, str):
         raise ValueError(f"by: expected one column of df, got {by!r}")
+    check_columns(df, [by], arg="by")
     kwargs.setdefault("ceiling", False)
     parts = []
     values = df[by].astype("object")
-    for level in pd.unique(values.dropna()):
+    levels = pd.unique(values.dropna())
+    if len(levels) < 2:
+        raise ValueError(
+            f"by: column {by!r} has {len(levels)} distinct value(s); slice_agreement tests "
+            "each slice against the rest, so it needs at least two"
+        )
+    for level in levels:
         inside = np.where(values == level, "slice", "rest")
         t = tables.agreement(
             df.assign(_slice=inside), by=["_slice"], statistics=[statistic], **kwargs
@@ -275,7 +305,16 @@ def slice_agreement(
         diff = s["estimate"] - s["estimate_rest"]
         se = np.sqrt(s["se"] ** 2 + s["se_rest"] ** 2)
         s["difference"] = diff
-        s["p_value"] = 2 * sps.norm.sf(np.abs(diff / se))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s["p_value"] = 2 * sps.norm.sf(np.abs(diff / se))
+        s["note"] = [
+            "; ".join(x for x in (n, "" if np.isfinite(p) else NO_TEST) if x)
+            for n, p in zip(
+                s["note"].fillna("").astype(str) if "note" in s else [""] * len(s),
+                s["p_value"].to_numpy(dtype=float),
+                strict=True,
+            )
+        ]
         s = s.drop(columns=["_slice", "se_rest"])
         s.insert(0, by, level)
         parts.append(s.reset_index())
@@ -292,6 +331,8 @@ def slice_agreement(
         "estimate_rest",
         "difference",
         "p_value",
+        "note",
     ]
     out = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    out["note"] = out["note"].astype("string")
     return adjust(out, correction=correction, family=["judge", "statistic", "reference"])

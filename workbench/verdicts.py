@@ -26,6 +26,27 @@ answer in either order (label NA) gets an NA verdict (it is then left out of
 agreement statistics); an item seen in only one order keeps that order's
 label. Resolved rows have ``order`` NA and ``raw`` ``"AB=<label>;BA=<label>"``.
 
+How a verdict was reached (:func:`verdict_basis`)
+-------------------------------------------------
+Some sources do not ask the judge to choose: they ask for one score per response and
+derive the pairwise verdict from the two scores, with a fixed rule for equal or
+unparsable scores (LLMBar's ``Rating*`` strategies: a tie goes to the second-presented
+response in both "orders", an unparsable score to the first-presented one). Such a
+verdict says nothing about the judge's view of the two responses, and nothing about
+their presentation; the position probe (:func:`workbench.bias.position_preference`)
+leaves out verdicts whose basis is in :data:`TIE_BREAKS`. A loader (or user) records
+the basis in one of two documented ways:
+
+- ``raw`` holds a JSON object with the two scores, ``{"score_1": .., "score_2": .., ...}``
+  (``score_1`` for response A): two different scores -> ``"scores"``, equal scores ->
+  ``"score_tie"``, a score that is not a number (or a string holding one) ->
+  ``"unparsed_score"``. The LLMBar loader writes exactly this.
+- An optional column ``verdict_basis`` (:data:`BASIS_COLUMN`, outside the schema's
+  columns, so add it after :func:`workbench.schema.conform`) with values from
+  :data:`VERDICT_BASES`; where it is not NA it takes precedence over ``raw``.
+
+Everything else is ``"choice"``: the judge picked a response (or a tie) itself.
+
 References
 ----------
 Zheng, L. et al. (2023). Judging LLM-as-a-Judge with MT-Bench and Chatbot
@@ -37,6 +58,8 @@ Judges. arXiv:2410.12784.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Literal
 
 import numpy as np
@@ -46,7 +69,15 @@ from ._validate import check_option
 from .schema import COLUMNS, conform, validate
 from .vocab import RULES, Rule
 
-__all__ = ["RULES", "majority_vote", "resolve_orders"]
+__all__ = [
+    "BASIS_COLUMN",
+    "RULES",
+    "TIE_BREAKS",
+    "VERDICT_BASES",
+    "majority_vote",
+    "resolve_orders",
+    "verdict_basis",
+]
 
 # RULES (the names accepted by :func:`resolve_orders`) is :data:`workbench.vocab.RULES`, re-exported.
 
@@ -250,3 +281,100 @@ def majority_vote(
     out = rows.reset_index()
     out = out[[c for c in COLUMNS if c in out.columns]]
     return validate(conform(out))
+
+
+VERDICT_BASES: tuple[str, ...] = ("choice", "scores", "score_tie", "unparsed_score")
+"""How a pairwise verdict was reached (module docstring): the judge chose; derived from
+two different scores; set by the source's rule for equal scores; set by its rule for an
+unparsable score."""
+TIE_BREAKS: tuple[str, ...] = ("score_tie", "unparsed_score")
+"""Bases whose verdict comes from a tie-breaking rule, not from the judge."""
+BASIS_COLUMN = "verdict_basis"
+"""Optional per-row column naming the basis (values of :data:`VERDICT_BASES`, NA = infer)."""
+
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+
+
+def _score(value: object) -> float | None:
+    """A score as a float, None when it is not a number or a string holding one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value)
+    return None
+
+
+def _raw_basis(raw: str) -> str | None:
+    """Basis from a ``raw`` JSON object with ``score_1`` / ``score_2``; None otherwise."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict) or "score_1" not in obj or "score_2" not in obj:
+        return None
+    s1, s2 = _score(obj["score_1"]), _score(obj["score_2"])
+    if s1 is None or s2 is None:
+        return "unparsed_score"
+    return "score_tie" if s1 == s2 else "scores"
+
+
+def verdict_basis(df: pd.DataFrame) -> pd.Series:
+    """How each pairwise verdict was reached: the judge's choice, two scores, or a tie-break rule.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Tidy judgments; reads ``protocol`` (when present), ``raw`` (when present) and the
+        optional :data:`BASIS_COLUMN`.
+
+    Returns
+    -------
+    Series of string
+        Per row one of :data:`VERDICT_BASES` (module docstring); NA for rows that are not
+        pairwise. ``basis.isin(TIE_BREAKS)`` marks the verdicts set by a rule.
+
+    Raises
+    ------
+    SchemaError
+        :data:`BASIS_COLUMN` holds a value outside :data:`VERDICT_BASES` (naming row and value).
+
+    Examples
+    --------
+    LLMBar ``Rating`` rows: scores 8 vs 9, a tie 7 vs 7, an empty score; then a plain choice.
+
+    >>> raw = ['{"score_1": "8", "score_2": "9", "winner": "2"}',
+    ...        '{"score_1": "7", "score_2": "7", "winner": "2"}',
+    ...        '{"score_1": "", "score_2": "6", "winner": "1"}', "Output (a)"]
+    >>> verdict_basis(pd.DataFrame({"protocol": "pairwise", "raw": raw})).tolist()
+    ['scores', 'score_tie', 'unparsed_score', 'choice']
+    >>> verdict_basis(pd.DataFrame({"raw": raw[:2], "verdict_basis": [None, "choice"]})).tolist()
+    ['scores', 'choice']
+    """
+    from .errors import SchemaError
+
+    out = np.full(len(df), "choice", dtype=object)
+    if "raw" in df.columns:
+        raw = df["raw"].astype("string")
+        scored = raw.str.lstrip().str.startswith("{") & raw.str.contains("score_1", regex=False)
+        idx = np.flatnonzero(scored.fillna(False).to_numpy(dtype=bool))
+        texts = pd.Series(raw.to_numpy(dtype=object)[idx])
+        basis = texts.map({v: _raw_basis(v) for v in texts.unique()}).to_numpy(dtype=object)
+        has = pd.notna(basis)
+        out[idx[has]] = basis[has]
+    if BASIS_COLUMN in df.columns:
+        given = df[BASIS_COLUMN].astype("object")
+        known = given.notna().to_numpy()
+        bad = known & ~given.isin(VERDICT_BASES).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise SchemaError(
+                f"df: row {i}: field {BASIS_COLUMN!r}: {given.iloc[i]!r} is not one of "
+                f"{list(VERDICT_BASES)}"
+            )
+        out[known] = given.to_numpy(dtype=object)[known]
+    result = pd.Series(out, index=df.index, dtype="string")
+    if "protocol" in df.columns:
+        result[(df["protocol"].astype("object") != "pairwise").to_numpy()] = pd.NA
+    return result
