@@ -50,21 +50,24 @@ Values are kept as published. One upstream inconsistency is *not* corrected:
 0.337 where every other row lies between 56 and 71 (a different scale or an
 upstream error); treat it with care.
 
-Validation: a header that is not exactly the source's 13 columns, an
-unparsable number, a ``mode`` outside :data:`MODES`, a duplicate or empty
-evaluator name raise :class:`~workbench.schema.LoadError` naming the file, the
+Validation: a header that is not exactly the source's 13 columns, a number
+that is not a plain finite decimal literal (``nan``, ``inf``, ``high``), an
+integer column holding a non-integer, a ``mode`` outside :data:`MODES`, a
+duplicate or empty evaluator name, a short row, or a row count other than
+:data:`RECORDS` raise :class:`~workbench.schema.LoadError` naming the file, the
 row (``row <i> (evaluator=<name>)``) and the field.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 
 from ..fetch import Source
 from ..schema import LoadError
+from .raw import read_csv
+from .values import integers, labels, numbers, unique
 
 NAME = "alpaca_eval_evaluators"
 PROTOCOL = "summary"
@@ -95,6 +98,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 """Frame column -> (source header, dtype), in order."""
 MODES = ("minimal", "verified")
+RECORDS = 32
+"""Evaluator rows (SOURCE.md); another count raises (a truncated or altered file)."""
 
 
 def parse(files: dict[str, Path]) -> pd.DataFrame:
@@ -105,62 +110,43 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
     DataFrame
         Columns and dtypes of :data:`COLUMNS`, one row per evaluator.
     """
-    path = files[LEADERBOARD]
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    if not rows:
-        raise LoadError(LEADERBOARD, "header", "-", "empty file")
-    header, body = rows[0], rows[1:]
     expected = [src for src, _ in COLUMNS.values()]
-    if header != expected:
-        extra = [h for h in header if h not in expected]
-        missing = [h for h in expected if h not in header]
-        field = (extra or missing or ["-"])[0]
-        what = (
-            "unknown column" if extra else "missing column" if missing else "columns out of order"
-        )
-        raise LoadError(LEADERBOARD, "header", field, f"{what}; expected {expected}, got {header}")
-    data: dict[str, list] = {c: [] for c in COLUMNS}
-    seen: set[str] = set()
-    for i, row in enumerate(body):
-        name = row[0] if row else ""
-        record = f"row {i} (evaluator={name})"
-        if len(row) != len(expected):
-            raise LoadError(
-                LEADERBOARD, record, "-", f"{len(row)} fields, expected {len(expected)}"
-            )
+    table, _ = read_csv(files[LEADERBOARD], LEADERBOARD, header=expected, rows=RECORDS)
+    names = table[""].tolist()
+    records = [f"row {i} (evaluator={name})" for i, name in enumerate(names)]
+    for i, name in enumerate(names):
         if not name.strip():
-            raise LoadError(LEADERBOARD, record, "evaluator", "empty evaluator name")
-        if name in seen:
-            raise LoadError(LEADERBOARD, record, "evaluator", f"duplicate evaluator {name!r}")
-        seen.add(name)
-        for (col, (src, dtype)), cell in zip(COLUMNS.items(), row, strict=True):
-            if dtype == "string":
-                if col == "mode" and cell not in MODES:
-                    raise LoadError(
-                        LEADERBOARD,
-                        record,
-                        src,
-                        f"unexpected value {cell!r} (expected one of {list(MODES)})",
-                    )
-                data[col].append(cell)
-                continue
-            data[col].append(_number(cell, integer=dtype == "Int64", record=record, field=src))
+            raise LoadError(LEADERBOARD, records[i], "evaluator", "empty evaluator name")
+    unique(names, file=LEADERBOARD, field="evaluator", records=records, what="evaluator")
+    data: dict[str, list] = {}
+    for col, (src, dtype) in COLUMNS.items():
+        cells = table[src].tolist()
+        if col == "mode":
+            data[col] = labels(
+                cells, {m: m for m in MODES}, file=LEADERBOARD, field=src, records=records
+            )
+        elif dtype == "string":
+            data[col] = cells
+        elif dtype == "Int64":
+            data[col] = _integers(cells, field=src, records=records)
+        else:
+            data[col] = numbers(
+                cells, file=LEADERBOARD, field=src, records=records, from_text=True, na=("",)
+            )
     return pd.DataFrame({c: pd.array(v, dtype=COLUMNS[c][1]) for c, v in data.items()})
 
 
-def _number(cell: str, *, integer: bool, record: str, field: str) -> float | int | None:
-    text = cell.strip()
-    if text == "":
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise LoadError(LEADERBOARD, record, field, f"not a number: {cell!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise LoadError(LEADERBOARD, record, field, f"not a finite number: {cell!r}")
-    if integer:
-        if not value.is_integer():
-            raise LoadError(LEADERBOARD, record, field, f"not an integer: {cell!r}")
-        return int(value)
-    return value
+def _integers(cells: list[str], *, field: str, records: list[str]) -> list[int | None]:
+    """Integer cells; an empty cell is NA."""
+    given = [i for i, cell in enumerate(cells) if cell != ""]
+    parsed = integers(
+        [cells[i] for i in given],
+        file=LEADERBOARD,
+        field=field,
+        records=[records[i] for i in given],
+        from_text=True,
+    )
+    out: list[int | None] = [None] * len(cells)
+    for i, value in zip(given, parsed, strict=True):
+        out[i] = value
+    return out

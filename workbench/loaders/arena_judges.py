@@ -29,6 +29,9 @@ first (``AB``); treat this as an inference from the data, not a quoted fact.
 Labels: ``model_a`` -> ``A``, ``model_b`` -> ``B``, ``tie`` -> ``tie``, and the
 human-only ``tie (bothbad)`` -> ``tie`` with ``raw`` = ``"tie (bothbad)"`` so
 it stays distinguishable (SOURCE.md: treat both as ties against the judges).
+Values are strict (:mod:`workbench.loaders.values`): ``num`` an integer (not ``3.0``,
+``true`` or null), ids and model names texts, ``winner`` exactly one of the labels
+(null is not a vote); every file must hold :data:`RECORDS` lines.
 
 ``item_id`` = ``str(num)`` (row index in the Arena release; ``question_id`` is
 not unique: 26,910 distinct). ``subset`` = ``paper_12_models`` when both models
@@ -43,8 +46,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..fetch import Source
-from ..schema import LoadError, conform, map_values, validate
-from .raw import read_jsonl
+from ..schema import LoadError, conform, validate
+from .raw import read_jsonl_file
+from .values import integers, labels, texts, unique
 
 NAME = "arena_judges"
 PROTOCOL = "pairwise"
@@ -87,10 +91,19 @@ KEYS = ["num", "question_id", "model_a", "model_b"]
 FIELDS = [*KEYS, "winner"]
 
 
-def _read_jsonl(path: Path, name: str) -> pd.DataFrame:
-    with open(path, encoding="utf-8") as f:
-        records = read_jsonl(f, name, required=FIELDS)
-    return pd.DataFrame.from_records(records, columns=FIELDS)
+RECORDS = 26919
+"""Battles per file (SOURCE.md); another count raises (a truncated or altered file)."""
+
+
+def _read(path: Path, name: str) -> pd.DataFrame:
+    """One file: integer ``num``, text ids and model names, raw ``winner`` (mapped later)."""
+    records = read_jsonl_file(path, name, required=FIELDS, rows=RECORDS)
+    lines = [f"line {i + 1}" for i in range(len(records))]
+    out = {"num": integers([r["num"] for r in records], file=name, field="num", records=lines)}
+    for key in ("question_id", "model_a", "model_b"):
+        out[key] = texts([r[key] for r in records], file=name, field=key, records=lines)
+    out["winner"] = pd.Series([r["winner"] for r in records], dtype=object)
+    return pd.DataFrame(out)
 
 
 def _check_aligned(human: pd.DataFrame, other: pd.DataFrame, name: str) -> None:
@@ -110,12 +123,9 @@ def _check_aligned(human: pd.DataFrame, other: pd.DataFrame, name: str) -> None:
 
 def parse(files: dict[str, Path]) -> pd.DataFrame:
     """Parse the four staged files into the tidy table (pure; reads only ``files``)."""
-    human = _read_jsonl(files[HUMAN], HUMAN)
-    dup = human["num"].duplicated().to_numpy().nonzero()[0]
-    if len(dup):
-        i = int(dup[0])
-        raise LoadError(HUMAN, f"line {i + 1}", "num", f"duplicate id {human['num'].iloc[i]!r}")
+    human = _read(files[HUMAN], HUMAN)
     lines = [f"line {i + 1}" for i in range(len(human))]
+    unique(human["num"].tolist(), file=HUMAN, field="num", records=lines)
     in_paper = human["model_a"].isin(PAPER_MODELS) & human["model_b"].isin(PAPER_MODELS)
     base = pd.DataFrame(
         {
@@ -132,23 +142,19 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
         base.assign(
             rater="human",
             rater_kind="human",
-            label=map_values(
-                human["winner"], HUMAN_LABELS, file=HUMAN, field="winner", records=lines
-            ),
+            label=labels(human["winner"], HUMAN_LABELS, file=HUMAN, field="winner", records=lines),
             raw=human["winner"],
         )
     ]
     for judge, name in JUDGES.items():
-        df = _read_jsonl(files[name], name)
+        df = _read(files[name], name)
         _check_aligned(human, df, name)
         parts.append(
             base.assign(
                 rater=judge,
                 rater_kind="llm",
                 order="AB",
-                label=map_values(
-                    df["winner"], JUDGE_LABELS, file=name, field="winner", records=lines
-                ),
+                label=labels(df["winner"], JUDGE_LABELS, file=name, field="winner", records=lines),
                 raw=df["winner"],
             )
         )

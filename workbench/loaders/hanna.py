@@ -36,10 +36,12 @@ Two datasets live here (``PARSERS``):
     (Llama-2-13B-chat), ``Mistral-7B`` (Mistral-7B-Instruct), ``ChatGPT``
     (gpt-3.5-turbo) and ``OrcaPlatypus`` (OpenOrca-Platypus2-13B; present in
     the file although the authors' notebook does not use it). 1,051 of the
-    126,720 LLM cells lie outside 1-5 (-1, -1/3, 0, 1/3, 2/3): the authors'
-    means include failed answers coded as <= 0 (``-1.0`` = all three failed).
-    Those get an NA ``score`` with the value kept in ``raw``; means inside 1-5
-    may still include a failed answer and cannot be told apart.
+    126,720 LLM cells lie below 1 (twelve values from -1 to 0.8333: -1, -1/3,
+    0, 1/3, 2/3, ...): the authors' means include failed answers coded as <= 0
+    (``-1.0`` = all three failed). Those (:data:`LLM_FAILED`: ``-1 <= v < 1``)
+    get an NA ``score`` with the value kept in ``raw``; means inside 1-5 may
+    still include a failed answer and cannot be told apart. A value above 5 or
+    below -1 fits neither and raises :class:`~workbench.schema.LoadError`.
 
     Automatic metrics: the 72 metric columns -> rater_kind ``metric``,
     criterion ``overall``, rater = the metric name without its category tag
@@ -57,7 +59,9 @@ Two datasets live here (``PARSERS``):
     of that LLM's six criteria under prompt k).
 
     ``raw`` holds each value's text exactly as the file writes it (``"3"``,
-    ``"1.3333333333333333"``, ``"100.0"``).
+    ``"1.3333333333333333"``, ``"100.0"``). Values are strict: every cell a list
+    of 96 plain decimal literals (``nan`` / ``inf`` raise, also in metric
+    columns), human ratings exactly ``1`` .. ``5``.
 
 ``hanna_user_study`` (rating protocol, score 0/1, from ``user_study.csv``)
     mTurk judgments of LLM rating explanations (TACL paper, explainability
@@ -83,7 +87,6 @@ Two datasets live here (``PARSERS``):
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from pathlib import Path
@@ -93,6 +96,8 @@ import pandas as pd
 
 from ..fetch import Source
 from ..schema import LoadError, conform, validate
+from .raw import read_csv
+from .values import number_list, unique
 
 NAME = "hanna"
 PROTOCOL = "rating"
@@ -149,20 +154,12 @@ USER_STUDY_FLAGS = {
 }
 """user_study.csv flag column -> criterion."""
 FLAG_VALUES = {"0": 0.0, "1": 1.0}
-
-
-def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
-        m = re.search(r"row (\d+)", str(exc))  # pandas: "EOF inside string starting at row N"
-        record = f"row {m[1]}" if m else "-"
-        raise LoadError(name, record, "-", f"unreadable CSV: {exc}") from exc
-    short = df.isna().to_numpy()  # only fields missing from a short row are NA here
-    if short.any():
-        i, j = (int(x[0]) for x in short.nonzero())
-        raise LoadError(name, f"row {i}", df.columns[j], "row ends early (truncated file?)")
-    return df
+RECORDS = {SCORES: 11, USER_STUDY: 300}
+"""Rows per file (SOURCE.md); another count raises (a truncated or altered file)."""
+HUMAN_RATINGS = ("1", "2", "3", "4", "5")
+"""The human rating tokens (integers 1-5 as the file writes them)."""
+LLM_FAILED = (-1.0, 1.0)
+"""LLM means in ``[-1, 1)`` are failed answers (NA score, value kept in ``raw``)."""
 
 
 def _classify(columns: list[str]) -> dict[str, tuple]:
@@ -198,34 +195,22 @@ def _matrix(df: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:
     tokens = np.empty((len(df), N_PROMPTS), dtype=object)
     for i, (model, cell) in enumerate(zip(df["Model"], df[col], strict=True)):
         where = f"row {i} (Model={model})"
-        text = cell.strip()
-        if not (text.startswith("[") and text.endswith("]")):
-            raise LoadError(SCORES, where, col, f"expected a JSON list, got {cell[:40]!r}")
-        toks = [t.strip() for t in text[1:-1].split(",")]
-        if len(toks) != N_PROMPTS:
-            raise LoadError(SCORES, where, col, f"expected {N_PROMPTS} numbers, got {len(toks)}")
-        try:
-            values[i] = [float(t) for t in toks]
-        except ValueError as exc:
-            raise LoadError(SCORES, where, col, f"non-numeric value: {exc}") from exc
-        tokens[i] = toks
+        values[i], tokens[i] = number_list(
+            cell, file=SCORES, record=where, field=col, size=N_PROMPTS
+        )
     return values, tokens
 
 
 def parse(files: dict[str, Path]) -> pd.DataFrame:
     """Parse ``hanna_metric_scores_llm.csv`` into the tidy table (pure; no I/O besides reading)."""
-    df = _read_csv(files[SCORES], SCORES)
+    df, _ = read_csv(files[SCORES], SCORES, rows=RECORDS[SCORES])
     if "Model" not in df.columns:
         raise LoadError(SCORES, "header", "Model", "missing column")
     missing = [c for c in _expected_columns() if c not in df.columns]
     if missing:
         raise LoadError(SCORES, "header", missing[0], "missing column")
-    dup = df["Model"].duplicated().to_numpy()
-    if dup.any():
-        i = int(dup.nonzero()[0][0])
-        raise LoadError(
-            SCORES, f"row {i}", "Model", f"duplicate story source {df['Model'].iloc[i]!r}"
-        )
+    rows = [f"row {i}" for i in range(len(df))]
+    unique(df["Model"].tolist(), file=SCORES, field="Model", records=rows, what="story source")
     kinds = _classify([c for c in df.columns if c != "Model"])
     n_metrics = sum(k[0] == "metric" for k in kinds.values())
     if n_metrics != N_METRICS:
@@ -270,7 +255,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
         values, tokens = _matrix(df, col)
         if kind[0] == "human":
             _, slot, criterion = kind
-            bad = ~np.isin(values, [1, 2, 3, 4, 5])
+            bad = ~np.isin(tokens, HUMAN_RATINGS)
             if bad.any():
                 j = int(bad.ravel().nonzero()[0][0])
                 raise LoadError(
@@ -279,7 +264,17 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
             add(tokens, f"human:{slot}", "human", None, criterion, values)
         elif kind[0] == "llm":
             _, llm, criterion, k = kind
-            score = np.where((values >= 1) & (values <= 5), values, np.nan)
+            bad = (values < LLM_FAILED[0]) | (values > 5)
+            if bad.any():
+                j = int(bad.ravel().nonzero()[0][0])
+                raise LoadError(
+                    SCORES,
+                    records[j],
+                    col,
+                    f"LLM rating {tokens.ravel()[j]!r} outside 1-5 and the failed-answer "
+                    f"range [{LLM_FAILED[0]}, {LLM_FAILED[1]})",
+                )
+            score = np.where(values >= LLM_FAILED[1], values, np.nan)
             add(tokens, f"{llm}/prompt{k}", "llm", f"prompt{k}", criterion, score)
         else:
             _, metric, tag = kind
@@ -294,10 +289,12 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
 
 def parse_user_study(files: dict[str, Path]) -> pd.DataFrame:
     """Parse ``user_study.csv`` into the tidy table (pure; no I/O besides reading)."""
-    df = _read_csv(files[USER_STUDY], USER_STUDY)
-    for col in USER_STUDY_ID + list(USER_STUDY_FLAGS):
-        if col not in df.columns:
-            raise LoadError(USER_STUDY, "header", col, "missing column")
+    df, _ = read_csv(
+        files[USER_STUDY],
+        USER_STUDY,
+        required=USER_STUDY_ID + list(USER_STUDY_FLAGS),
+        rows=RECORDS[USER_STUDY],
+    )
     story = df["Input.story_id"].str.strip()
     bad = ~story.str.fullmatch(r"\d+")
     if bad.any():

@@ -69,7 +69,6 @@ values are not reproduced exactly from this release.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -77,6 +76,8 @@ import pandas as pd
 
 from ..fetch import Source
 from ..schema import LoadError, conform, validate
+from .raw import read_records
+from .values import labels, texts
 
 NAME = "ice_score"
 PROTOCOL = "rating"
@@ -105,8 +106,10 @@ FILES = CONALA_FILES + HUMANEVAL_FILES + [RERUN]
 CONALA_SYSTEMS = ["baseline", "tranx-annot", "best-tranx", "best-tranx-rerank", "codex"]
 JUDGE = "gpt-3.5-turbo"
 SCALE = (0, 1, 2, 3, 4)
+GRADES = {k: float(k) for k in SCALE}
+"""Human usefulness grade (a JSON integer 0-4; not ``3.0``, ``"3"`` or ``true``) -> score."""
 EXECUTION = {0: 0.0, 1: 1.0}
-_DUP = "\x00duplicate"
+"""Unit-test outcome (a JSON integer 0 / 1) -> score."""
 
 _NUM = r"([0-4])(?![.,]?\d)(?!\s*(?:-|–|to)\s*\d)"
 _ONLY = re.compile(r"\s*([0-4])\s*\.?\s*")
@@ -163,42 +166,14 @@ def parse_score(text: str | None) -> float | None:
     return None
 
 
-def _pairs(pairs: list[tuple]) -> dict:
-    out = dict(pairs)
-    if len(out) < len(pairs):
-        seen = set()
-        out[_DUP] = next(k for k, _ in pairs if k in seen or seen.add(k))
-    return out
-
-
-def _read_json(path: Path, name: str) -> list:
-    try:
-        data = json.loads(path.read_text(), object_pairs_hook=_pairs)
-    except json.JSONDecodeError as exc:
-        raise LoadError(name, f"line {exc.lineno}", "-", f"invalid JSON: {exc.msg}") from exc
-    if not isinstance(data, list):
-        raise LoadError(name, "-", "-", f"expected a JSON array, got {type(data).__name__}")
-    for i, rec in enumerate(data):
-        if not isinstance(rec, dict):
-            raise LoadError(name, i, "-", f"expected an object, got {type(rec).__name__}")
-        if _DUP in rec:
-            raise LoadError(name, i, rec[_DUP], "duplicate key")
-    return data
-
-
-def _grade(value: object, name: str, record: str, field: str, scale) -> float:
-    if isinstance(value, bool) or value not in scale:
-        raise LoadError(
-            name, record, field, f"unexpected value {value!r} (expected one of {list(scale)})"
-        )
-    return float(value)
+def _read_json(path: Path, name: str) -> list[dict]:
+    """A JSON array of objects (duplicate keys, invalid JSON and the like raise)."""
+    return read_records(path, name)
 
 
 def _judge_rows(outputs: list, name: str, records: list[str], field: list[str]) -> dict:
     strategy = strategy_of(name)
-    for out, rec, f in zip(outputs, records, field, strict=True):
-        if not isinstance(out, str):
-            raise LoadError(name, rec, f, f"expected the judge's text, got {out!r}")
+    texts(outputs, file=name, field=field, records=records)
     return {
         "rater": f"{JUDGE}/{strategy}",
         "rater_kind": "llm",
@@ -225,8 +200,6 @@ def _conala(files: dict[str, Path]) -> list[pd.DataFrame]:
                 g = rec[f"grade-{s}"]
                 if not isinstance(g, dict) or not g:
                     raise LoadError(name, i, f"grade-{s}", f"expected {{grader: grade}}, got {g!r}")
-                if _DUP in g:
-                    raise LoadError(name, i, f"grade-{s}", f"duplicate grader {g[_DUP]!r}")
                 item_id.append(f"conala/{i}/{s}")
                 system.append(s)
                 outputs.append(rec[f"gpt3.5-{s}"])
@@ -236,11 +209,26 @@ def _conala(files: dict[str, Path]) -> list[pd.DataFrame]:
         if first is None:
             first = (name, grades)
             rows = [
-                (iid, sys_, f"human:{grader}", _grade(v, name, rec, f"grade-{sys_}", SCALE), str(v))
+                (iid, sys_, f"human:{grader}", v, rec, f"grade-{sys_}")
                 for iid, sys_, rec, g in zip(item_id, system, records, grades, strict=True)
                 for grader, v in g.items()
             ]
-            human = pd.DataFrame(rows, columns=["item_id", "model", "rater", "score", "raw"])
+            raw = [r[3] for r in rows]  # a list: a frame column would upcast 1 to 1.0
+            human = pd.DataFrame(
+                {
+                    "item_id": [r[0] for r in rows],
+                    "model": [r[1] for r in rows],
+                    "rater": [r[2] for r in rows],
+                    "score": labels(
+                        raw,
+                        GRADES,
+                        file=name,
+                        field=[r[5] for r in rows],
+                        records=[r[4] for r in rows],
+                    ),
+                    "raw": [str(v) for v in raw],
+                }
+            )
             parts.append(human.assign(rater_kind="human"))
         else:
             ref_name, ref = first
@@ -270,7 +258,7 @@ def _humaneval(files: dict[str, Path]) -> list[pd.DataFrame]:
     for name in HUMANEVAL_FILES + [RERUN]:
         lang = name.split("/")[-2]
         data = _read_json(files[name], name)
-        item_id, outputs, records, fields, exe = [], [], [], [], {}
+        item_id, outputs, records, fields, executions = [], [], [], [], []
         for i, rec in enumerate(data):
             for key, val in rec.items():
                 if not key.startswith("grade-"):
@@ -282,14 +270,19 @@ def _humaneval(files: dict[str, Path]) -> list[pd.DataFrame]:
                         raise LoadError(name, i, f"{key}.{f}", "missing")
                 iid = f"humaneval-{lang}/{i}/{key.removeprefix('grade-')}"
                 rec_name = f"{i} (item {iid})"
-                exe[iid] = (
-                    _grade(val["execution"], name, rec_name, f"{key}.execution", EXECUTION),
-                    val["execution"],
-                )
+                executions.append(val["execution"])
                 item_id.append(iid)
                 outputs.append(val["raw_output"])
                 records.append(rec_name)
                 fields.append(f"{key}.raw_output")
+        scores = labels(
+            executions,
+            EXECUTION,
+            file=name,
+            field=[f.removesuffix(".raw_output") + ".execution" for f in fields],
+            records=records,
+        )
+        exe = {iid: (v, raw) for iid, v, raw in zip(item_id, scores, executions, strict=True)}
         if lang not in execution:
             execution[lang] = (name, exe)
         else:

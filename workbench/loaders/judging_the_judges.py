@@ -45,22 +45,25 @@ Lexical metrics (rater_kind ``metric``, V1 only)
     contains a reference alias.
 
 Labels: ``"True"`` -> ``correct``, ``"False"`` -> ``incorrect``; an empty cell
-(judge missing / unparsed) -> NA label with NA ``raw``, the row kept. Anything
-else raises :class:`~workbench.schema.LoadError` naming file, row and column.
+(judge missing / unparsed, :data:`NA`) -> NA label with NA ``raw``, the row kept.
+Anything else (``"true"``, ``"1"``, ``"nan"``) raises
+:class:`~workbench.schema.LoadError` naming file, row and column; so do a short
+row, a file cut inside its last record and a row count other than :data:`RECORDS`
+(:func:`workbench.loaders.raw.read_csv`).
 
 Rows: V1 3,600 x 12 raters = 43,200; V2 3,600 x 10 raters = 36,000.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..fetch import Source
-from ..schema import LoadError, conform, map_values, validate
+from ..schema import conform, validate
+from .raw import read_csv
+from .values import labels
 
 NAME = "judging_the_judges"
 PROTOCOL = "binary"
@@ -95,24 +98,10 @@ VERSION = {V1: "V1", V2: "V2"}
 
 LABELS = {"True": "correct", "False": "incorrect"}
 CONFIDENCE_VALUES = ("True", "False")
-
-
-def _read_csv(path: Path, name: str, required: list[str]) -> pd.DataFrame:
-    """Read every cell as a string ('' = empty), check the header."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
-        m = re.search(r"row (\d+)", str(exc))  # pandas: "EOF inside string starting at row N"
-        record = f"row {m[1]}" if m else "-"
-        raise LoadError(name, record, "-", f"unreadable CSV: {exc}") from exc
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise LoadError(name, "header", missing[0], f"missing column (have {list(df.columns)})")
-    short = df.isna()  # with na_filter=False only fields absent from a short row are NA
-    if short.to_numpy().any():
-        i, j = (int(x[0]) for x in short.to_numpy().nonzero())
-        raise LoadError(name, f"row {i}", df.columns[j], "row ends early (truncated file?)")
-    return df
+NA = ("",)
+"""The documented NA of every label column: an empty cell (judge missing / unparsed)."""
+RECORDS = {V1: 3600, V2: 3600}
+"""Rows per file (SOURCE.md); another count raises (a truncated or altered file)."""
 
 
 def _parse_file(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -136,7 +125,7 @@ def _parse_file(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
     def part(col: str, rater: str, kind: str, raw: pd.Series | None = None) -> pd.DataFrame:
         values = df[col].where(df[col] != "", None)
-        label = map_values(values, LABELS, file=name, field=col, records=records)
+        label = labels(df[col], LABELS, file=name, field=col, records=records, na=NA)
         return base.assign(
             rater=rater, rater_kind=kind, label=label, raw=values if raw is None else raw
         )
@@ -146,8 +135,13 @@ def _parse_file(df: pd.DataFrame, name: str) -> pd.DataFrame:
     if CONFIDENCE[name] is not None:
         conf_col = CONFIDENCE[name]
         conf = df[conf_col].where(df[conf_col] != "", None)
-        map_values(
-            conf, dict.fromkeys(CONFIDENCE_VALUES), file=name, field=conf_col, records=records
+        labels(
+            df[conf_col],
+            dict.fromkeys(CONFIDENCE_VALUES),
+            file=name,
+            field=conf_col,
+            records=records,
+            na=NA,
         )
         human = df[human_col].where(df[human_col] != "", None)
         both_na = human.isna() & conf.isna()
@@ -167,7 +161,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
         required = TEXT_COLUMNS + LLM_JUDGES + METRICS[name] + [HUMAN[name]]
         if CONFIDENCE[name]:
             required.append(CONFIDENCE[name])
-        df = _read_csv(files[name], name, required)
+        df, _ = read_csv(files[name], name, required=required, rows=RECORDS[name])
         parts.append(_parse_file(df, name))
     out = pd.concat(parts, ignore_index=True)
     return validate(conform(out, name=NAME), name=NAME)

@@ -44,6 +44,11 @@ Two datasets live in this module.
       lists the two score texts; ``label`` is the authors' winner.
     - Not staged: ``Swap`` / ``Swap_CoT`` ``result.json`` (size), so those
       strategies appear only in ``llmbar_statistics``.
+    - Values are strict (:mod:`workbench.loaders.values`): ``label`` exactly the
+      integer 1 or 2 (not ``1.0``, ``"1"``, ``true`` or null), ``winner`` exactly
+      ``"1"`` / ``"2"`` or null (the documented unparsable verdict; ``NaN`` is
+      not null), item texts strings; a ``result.json`` record must repeat its
+      ``dataset.json`` item with the same types.
 
 ``llmbar_statistics`` (summary frame, :data:`STATISTICS_COLUMNS`)
     One row per ``statistics.json`` (499, incl. the 120 Swap / Swap_CoT ones):
@@ -76,7 +81,9 @@ from typing import Any
 import pandas as pd
 
 from ..fetch import Source, registry
-from ..schema import LoadError, conform, map_values, validate
+from ..schema import LoadError, conform, validate
+from .raw import read_json, read_records
+from .values import labels, texts
 
 NAME = "llmbar"
 STATISTICS = "llmbar_statistics"
@@ -161,27 +168,12 @@ def _dataset_path(result_path: str) -> str:
     return result_path.split("/evaluators/", 1)[0] + "/dataset.json"
 
 
-def _read_json(path: Path, name: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            name, f"line {exc.lineno} col {exc.colno}", "-", f"invalid JSON: {exc.msg}"
-        ) from exc
-
-
 def _read_array(path: Path, name: str, required: tuple[str, ...]) -> list[dict]:
-    data = _read_json(path, name)
-    if not isinstance(data, list):
-        raise LoadError(name, "-", "-", f"expected a JSON array, got {type(data).__name__}")
-    for i, rec in enumerate(data):
-        if not isinstance(rec, dict):
-            raise LoadError(name, i, "-", f"expected an object, got {type(rec).__name__}")
-        for key in required:
-            if key not in rec:
-                raise LoadError(name, i, key, "missing")
-    return data
+    """A JSON array of objects with ``required`` keys; the item texts must be strings."""
+    recs = read_records(path, name, required=required, column=True)
+    for field in ("input", "output_1", "output_2"):
+        texts([rec[field] for rec in recs], file=name, field=field)
+    return recs
 
 
 def _step(value: Any, name: str, i: int, field: str) -> list:
@@ -277,7 +269,7 @@ def _check_aligned(records: list[dict], items: list[dict], name: str, dataset: s
         )
     for field in ITEM_FIELDS:
         for i, (rec, item) in enumerate(zip(records, items, strict=True)):
-            if rec[field] != item[field]:
+            if type(rec[field]) is not type(item[field]) or rec[field] != item[field]:
                 raise LoadError(
                     name, i, field, f"does not match {dataset} record {i}: {rec[field]!r:.60}"
                 )
@@ -314,7 +306,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
     item_cols: dict[str, list] = {k: [] for k in ("subset", "item_id", *ITEM_FIELDS)}
     first: dict[str, int] = {}  # dataset.json -> position of its first item
     records: dict[str, list[dict]] = {}
-    gold = []
+    gold: list = []
     for path in datasets:
         recs = _read_array(files[path], path, ITEM_FIELDS)
         subset = _subset(path)
@@ -325,9 +317,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
         item_cols["item_id"] += [f"{subset}/{i}" for i in range(n)]
         for field in ITEM_FIELDS:
             item_cols[field] += [rec[field] for rec in recs]
-        gold.append(
-            map_values(pd.Series([r["label"] for r in recs]), GOLD_LABELS, file=path, field="label")
-        )
+        gold += labels([r["label"] for r in recs], GOLD_LABELS, file=path, field="label")
     items = pd.DataFrame(
         {
             "dataset": NAME,
@@ -344,7 +334,6 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
     take: list[int] = []  # row of items for each judgment
     cols: dict[str, list] = {k: [] for k in ("rater", "strategy", "order", "raw", "explanation")}
     winners: list = []
-    segments: list[tuple[int, str, str]] = []  # (first row, file, swap key) for error messages
     for path in results:
         dataset = _dataset_path(path)
         if dataset not in records:
@@ -361,37 +350,24 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
             cols["order"] += [order] * n
             cols["raw"] += got[f"raw_{order}"]
             cols["explanation"] += got[f"expl_{order}"]
-            segments.append((len(winners), path, swap))
-            winners += got[f"winner_{order}"]
+            winners += labels(
+                got[f"winner_{order}"],
+                WINNER_LABELS,
+                file=path,
+                field=f"results[-1][{swap!r}].winner",
+                na=(None,),  # null: the judge's output matched no parsing pattern
+            )
 
     gold_rows = items.assign(
         rater="gold",
         rater_kind="gold",
-        label=pd.concat(gold, ignore_index=True) if gold else None,
+        label=gold if gold else None,
         raw=[str(v) for v in item_cols["label"]],
     )
     judge_rows = items.iloc[take].reset_index(drop=True)
-    judge_rows = judge_rows.assign(
-        rater_kind="llm", label=_winner_labels(winners, segments), **cols
-    )
+    judge_rows = judge_rows.assign(rater_kind="llm", label=winners, **cols)
     df = pd.concat([gold_rows, judge_rows], ignore_index=True)
     return validate(conform(df, name=NAME), name=NAME)
-
-
-def _winner_labels(winners: list, segments: list[tuple[int, str, str]]) -> pd.Series:
-    """Map all winners at once; on a value outside the table, name its file, record and field."""
-    w = pd.Series(winners, dtype=object)
-    bad = (w.notna() & ~w.isin(list(WINNER_LABELS))).to_numpy()
-    if bad.any():
-        i = int(bad.nonzero()[0][0])
-        start, path, swap = next(seg for seg in reversed(segments) if seg[0] <= i)
-        raise LoadError(
-            path,
-            i - start,
-            f"results[-1][{swap!r}].winner",
-            f"unexpected value {w.iloc[i]!r} (expected one of {list(WINNER_LABELS)} or null)",
-        )
-    return w.map(WINNER_LABELS)
 
 
 def _fraction(stats: dict, key: str, name: str) -> tuple[int, int, float]:
@@ -432,7 +408,7 @@ def parse_statistics(files: dict[str, Path]) -> pd.DataFrame:
     for path in sorted(files):
         if not path.endswith("/statistics.json"):
             raise LoadError(path, "-", "-", "not a statistics.json of LLMBar")
-        stats = _read_json(files[path], path)
+        stats = read_json(files[path], path, column=True)
         if not isinstance(stats, dict):
             raise LoadError(path, "-", "-", f"expected an object, got {type(stats).__name__}")
         judge, strategy = path.split("/")[-3:-1]

@@ -18,6 +18,10 @@ The zip holds ``LLMEval2_benchmark.json`` (JSON Lines despite the name) and a
   (15 sets), ``prompt`` = ``query`` verbatim (275 are empty strings),
   ``response_a`` / ``response_b`` = ``response1`` / ``response2``.
 
+Values are strict (:mod:`workbench.loaders.values`): the four text fields must be
+strings, ``human`` exactly one of the three labels (null is not a label), and the member
+must hold :data:`RECORDS` lines.
+
 Rows: 2,553; labels 1,050 / 1,021 / 482 (model1 / model2 / TIE, as the
 repository README states). The file has no LLM-judge outputs; judge verdicts on a
 200-pair subset are part of ``llmbar`` (``Processed/LLMEval^2``).
@@ -31,8 +35,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..fetch import Source
-from ..schema import LoadError, conform, map_values, validate
-from .raw import read_jsonl
+from ..schema import LoadError, conform, validate
+from .raw import decode, jsonl_records
+from .values import labels, texts
 
 NAME = "llmeval2"
 PROTOCOL = "pairwise"
@@ -51,6 +56,9 @@ FILES = [ZIP]
 
 LABELS = {"model1": "A", "model2": "B", "TIE": "tie"}
 REQUIRED = ["query", "response1", "response2", "human", "dataset"]
+TEXTS = ["query", "response1", "response2", "dataset"]
+RECORDS = 2553
+"""Lines of the JSON Lines member (SOURCE.md, repository README); another count raises."""
 
 
 def _read_lines(path: Path) -> list[dict]:
@@ -61,18 +69,26 @@ def _read_lines(path: Path) -> list[dict]:
             members = [m for m in zf.namelist() if not m.startswith("__MACOSX/")]
             if MEMBER not in members:
                 raise LoadError(ZIP, "-", MEMBER, f"member missing; the zip holds {members}")
-            text = zf.read(MEMBER).decode("utf-8")
-    except zipfile.BadZipFile as exc:
+            data = zf.read(MEMBER)
+    except zipfile.BadZipFile as exc:  # also a member whose CRC-32 does not match
         raise LoadError(ZIP, "-", "-", f"not a zip file: {exc}") from exc
-    return read_jsonl(text.splitlines(), name, required=REQUIRED)
+    return jsonl_records(decode(data, name), name, required=REQUIRED, rows=RECORDS)
 
 
 def parse(files: dict[str, Path]) -> pd.DataFrame:
     """Parse the staged zip into the tidy table (pure; reads only ``files``)."""
     records = _read_lines(files[ZIP])
-    df = pd.DataFrame.from_records(records, columns=REQUIRED)
-    lines = [f"line {i + 1}" for i in range(len(df))]
-    label = map_values(df["human"], LABELS, file=f"{ZIP}:{MEMBER}", field="human", records=lines)
+    name = f"{ZIP}:{MEMBER}"
+    lines = [f"line {i + 1}" for i in range(len(records))]
+    df = pd.DataFrame(
+        {
+            key: texts([r[key] for r in records], file=name, field=key, records=lines)
+            for key in TEXTS
+        }
+    )
+    raw = [r["human"] for r in records]
+    label = labels(raw, LABELS, file=name, field="human", records=lines)
+    df["human"] = texts(raw, file=name, field="human", records=lines)
     out = pd.DataFrame(
         {
             "dataset": NAME,

@@ -33,18 +33,23 @@ keeps the source value. ``item_id`` = the pair ``id``; ``subset`` = the prompt
 and from ``prompts.jsonl`` / ``results.jsonl`` for the others (the two sources
 agree on every crowd pair, checked at load); ``reference`` = the prompt's
 ``note`` (an expected answer where llmonitor gives one).
+
+Values are strict (:mod:`workbench.loaders.values`): ids are integers (CSV cells ASCII
+integer literals; JSON integers, not ``3.0`` or ``true``) and unique per file, texts are
+strings (``note`` may be null), labels exactly ``left`` / ``right`` / ``tie``; every file
+must hold the number of records SOURCE.md lists (:data:`RECORDS`).
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 
 from ..fetch import Source
-from ..schema import LoadError, conform, map_values, validate
-from .raw import read_jsonl
+from ..schema import LoadError, conform, validate
+from .raw import read_csv, read_jsonl_file
+from .values import integers, labels, texts, unique
 
 NAME = "llmfao"
 PROTOCOL = "pairwise"
@@ -75,53 +80,57 @@ COMPARISON_COLUMNS = ["id", "prompt", "model_x", "model_y", "winner", "left", "r
 INT_COLUMNS = ["id", "prompt", "model_x", "model_y", "worker"]
 
 
+RECORDS = {
+    CROWD: 8931,
+    **dict.fromkeys(GPT_FULL.values(), 3236),
+    **dict.fromkeys(GPT_CROWD.values(), 2139),
+    PAIRS: 2139,
+    TRAINING: 7,
+    PROMPTS: 19,
+    MODELS: 70,
+    RESULTS: 1133,
+}
+"""Records per file (SOURCE.md); another count raises (a truncated or altered file)."""
+JSONL_INTS = ("id", "prompt", "model", "model_x", "model_y")
+"""JSON Lines keys holding integer ids; every other key a loader reads holds a text."""
+
+
 def _read_csv(path: Path, name: str, columns: list[str]) -> pd.DataFrame:
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        for col in columns:
-            if col not in header:
-                raise LoadError(name, "header", col, f"missing column (header: {header})")
-        rows = []
-        for rec in reader:
-            row = {}
-            for col in columns:
-                value = rec[col]
-                if value is None or value == "":
-                    raise LoadError(
-                        name, f"line {reader.line_num} (id={rec.get('id')})", col, "missing"
-                    )
-                if col in INT_COLUMNS:
-                    try:
-                        value = int(value)
-                    except ValueError as exc:
-                        raise LoadError(
-                            name,
-                            f"line {reader.line_num} (id={rec.get('id')})",
-                            col,
-                            f"not an integer: {value!r}",
-                        ) from exc
-                row[col] = value
-            row["_line"] = f"line {reader.line_num} (id={rec.get('id')})"
-            rows.append(row)
-    return pd.DataFrame(rows, columns=[*columns, "_line"])
+    """The listed columns, none empty; :data:`INT_COLUMNS` as integers; ``_line`` locators."""
+    table, starts = read_csv(path, name, required=columns, rows=RECORDS.get(name))
+    where = [f"line {line} (id={pid})" for line, pid in zip(starts, table["id"], strict=True)]
+    out: dict[str, list] = {}
+    for col in columns:
+        cells = table[col].tolist()
+        empty = next((i for i, cell in enumerate(cells) if cell == ""), None)
+        if empty is not None:
+            raise LoadError(name, where[empty], col, "missing")
+        if col in INT_COLUMNS:
+            cells = integers(cells, file=name, field=col, records=where, from_text=True)
+        out[col] = cells
+    out["_line"] = where
+    return pd.DataFrame(out, columns=[*columns, "_line"])
 
 
-def _read_jsonl(path: Path, name: str, required: list[str]) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return read_jsonl(f, name, required=required, id_key="id")
+def _read_jsonl(
+    path: Path, name: str, required: list[str], *, nullable: tuple[str, ...] = ()
+) -> list[dict]:
+    """Records with strict values: :data:`JSONL_INTS` integers, the other ``required`` texts."""
+    records = read_jsonl_file(path, name, required=required, id_key="id", rows=RECORDS.get(name))
+    where = [f"line {i + 1} (id={rec.get('id')!r})" for i, rec in enumerate(records)]
+    for key in required:
+        column = [rec[key] for rec in records]
+        if key in JSONL_INTS:
+            integers(column, file=name, field=key, records=where)
+        else:
+            texts(column, file=name, field=key, records=where, nullable=key in nullable)
+    if "id" in required:
+        unique([rec["id"] for rec in records], file=name, field="id", records=where)
+    return records
 
 
-def _unique(df: pd.DataFrame, name: str, col: str = "id") -> None:
-    dup = df[col].duplicated().to_numpy().nonzero()[0]
-    if len(dup):
-        i = int(dup[0])
-        raise LoadError(
-            name,
-            df["_line"].iloc[i] if "_line" in df else i,
-            col,
-            f"duplicate id {df[col].iloc[i]!r}",
-        )
+def _unique(df: pd.DataFrame, name: str) -> None:
+    unique(df["id"].tolist(), file=name, field="id", records=df["_line"].tolist())
 
 
 def _lookup(table: dict, key, name: str, record: str, field: str):
@@ -134,12 +143,17 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
     """Parse the staged files into the tidy table (pure; reads only ``files``)."""
     models = {r["id"]: r["name"] for r in _read_jsonl(files[MODELS], MODELS, ["id", "name"])}
     prompts = {
-        r["id"]: r for r in _read_jsonl(files[PROMPTS], PROMPTS, ["id", "text", "type", "note"])
+        r["id"]: r
+        for r in _read_jsonl(
+            files[PROMPTS], PROMPTS, ["id", "text", "type", "note"], nullable=("note",)
+        )
     }
-    results = {
-        (r["model"], r["prompt"]): r["result"]
-        for r in _read_jsonl(files[RESULTS], RESULTS, ["model", "prompt", "result"])
-    }
+    result_records = _read_jsonl(files[RESULTS], RESULTS, ["model", "prompt", "result"])
+    keys = [(r["model"], r["prompt"]) for r in result_records]
+    unique(
+        keys, file=RESULTS, field="model", records=lambda i: f"line {i + 1}", what="(model, prompt)"
+    )
+    results = {key: r["result"] for key, r in zip(keys, result_records, strict=True)}
     pair_fields = ["id", "prompt", "text", "type", "model_x", "result_x", "model_y", "result_y"]
     pairs = {r["id"]: r for r in _read_jsonl(files[PAIRS], PAIRS, pair_fields)}
 
@@ -255,7 +269,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
                 rater=judge,
                 rater_kind="llm",
                 strategy=STRATEGY,
-                label=map_values(
+                label=labels(
                     df["winner"],
                     LABELS,
                     file=GPT_FULL[judge],
@@ -301,9 +315,9 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
             **common,
             rater=("human:worker" + crowd["worker"].astype(str)).to_numpy(),
             rater_kind="human",
-            label=map_values(
+            label=labels(
                 crowd["winner"], LABELS, file=CROWD, field="winner", records=crowd["_line"].tolist()
-            ).to_numpy(),
+            ),
             raw=crowd["winner"].to_numpy(),
         )
     )
@@ -342,7 +356,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
             **common,
             rater="gold",
             rater_kind="gold",
-            label=map_values(
+            label=labels(
                 gold_df["raw"],
                 LABELS,
                 file=TRAINING,

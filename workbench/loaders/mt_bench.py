@@ -55,7 +55,9 @@ Tidy rows
   order, so ``raw`` needs no re-reading. A duplicate item raises.
 
 Labels outside ``model_a`` / ``model_b`` / ``tie`` (plus ``tie (inconsistent)``
-for GPT-4) raise :class:`~workbench.schema.LoadError` naming file, row, field.
+for GPT-4) raise :class:`~workbench.schema.LoadError` naming file, row, field; so do
+a ``question_id`` or ``turn`` that is not an integer (a float column such as
+``81.0`` is rejected, not truncated) and model or judge names that are not texts.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ from typing import Any
 import pandas as pd
 
 from ..fetch import Source
-from ..schema import LoadError, conform, map_values, validate
+from ..schema import LoadError, conform, validate
+from .values import integers, labels, texts
 
 NAME = "mt_bench"
 PROTOCOL = "pairwise"
@@ -155,17 +158,21 @@ def _turn_texts(conv: Any, turn: int, name: str, row: int, field: str) -> tuple[
     return texts
 
 
-def _rows(df: pd.DataFrame, name: str, labels: dict[str, str]) -> pd.DataFrame:
+def _rows(df: pd.DataFrame, name: str, table: dict[str, str]) -> pd.DataFrame:
     """One record per source row: source-order label, texts, checks."""
     where = [f"row {i}" for i in range(len(df))]
-    label = map_values(df["winner"], labels, file=name, field="winner", records=where)
+    label = labels(df["winner"].tolist(), table, file=name, field="winner", records=where)
+    qids = integers(df["question_id"].tolist(), file=name, field="question_id", records=where)
+    turns = integers(df["turn"].tolist(), file=name, field="turn", records=where)
+    for col in ("model_a", "model_b", "judge"):
+        texts(df[col].tolist(), file=name, field=col, records=where)
     out = []
     for i, rec in enumerate(df.to_dict("records")):
-        qid, turn = rec["question_id"], rec["turn"]
+        qid, turn = qids[i], turns[i]
         if turn not in (1, 2):
             raise LoadError(name, where[i], "turn", f"expected 1 or 2, got {turn!r}")
         try:
-            subset = category(int(qid))
+            subset = category(qid)
         except ValueError as exc:
             raise LoadError(name, where[i], "question_id", str(exc)) from exc
         if rec["model_a"] == rec["model_b"]:
@@ -183,13 +190,13 @@ def _rows(df: pd.DataFrame, name: str, labels: dict[str, str]) -> pd.DataFrame:
             )
         out.append(
             {
-                "qid": int(qid),
-                "turn": int(turn),
+                "qid": qid,
+                "turn": turn,
                 "model_a": rec["model_a"],
                 "model_b": rec["model_b"],
                 "winner": rec["winner"],
                 "judge": rec["judge"],
-                "label": label.iloc[i],
+                "label": label[i],
                 "subset": subset,
                 "prompt": prompt_a,
                 "answer_a": answer_a,

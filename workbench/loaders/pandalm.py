@@ -10,18 +10,24 @@ GPT-3.5's 25 "garbage" outputs stay as rows with NA label. ``subset`` is the
 10 model pairs' ``cmp_key``; the motivating app is kept in ``raw`` of the
 majority row only through ``subset``-level slicing (see ``factors``).
 Judges saw one presentation order (response1 first): ``order`` = ``AB``.
+
+Values are strict (:mod:`workbench.loaders.values`): ``idx`` an integer (not ``3.0``,
+``true`` or null), labels exactly 0 / 1 / 2 (integers) or the GPT strings, texts strings.
+One upstream quirk is kept: six responses are the JSON boolean ``true`` (a model that
+answered "True", e.g. ``idx`` 157 ``response1``); they are read as the text ``"True"``.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
 from ..fetch import Source
-from ..schema import LoadError, conform, map_values, validate
+from ..schema import LoadError, conform, validate
+from .raw import read_records
+from .values import integers, labels, texts, unique
 
 NAME = "pandalm"
 PROTOCOL = "pairwise"
@@ -40,44 +46,66 @@ FILES = [TESTSET, GPT, PANDALM]
 HUMAN_LABELS = {0: "tie", 1: "A", 2: "B"}
 GPT_LABELS = {"1": "A", "2": "B", "Tie": "tie", "garbage": None}
 PANDALM_LABELS = {0: "tie", 1: "A", 2: "B"}
+TEXTS = {
+    TESTSET: ["instruction", "input", "response1", "response2", "cmp_key"],
+    GPT: ["gpt_reason", "gpt_reference"],
+    PANDALM: ["pandalm_reason", "pandalm_reference"],
+}
+"""Text fields per file (checked to be strings)."""
+BOOLEAN_TEXTS = ("response1", "response2")
+"""Fields where JSON ``true`` stands for the answer text "True" (6 records upstream)."""
 
 
-def _read_json(path: Path, name: str) -> list[dict]:
-    try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise LoadError(name, f"line {exc.lineno}", "-", f"invalid JSON: {exc.msg}") from exc
-    if not isinstance(data, list):
-        raise LoadError(name, "-", "-", f"expected a JSON array, got {type(data).__name__}")
-    return data
+def _frame(
+    path: Path, name: str, required: list[str], optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """One file's records: strict integer ids and texts; label fields kept raw (object dtype).
 
-
-def _frame(records: list[dict], name: str, required: list[str]) -> pd.DataFrame:
-    for i, rec in enumerate(records):
-        for key in required:
-            if key not in rec:
-                raise LoadError(name, f"{i} (idx={rec.get('idx')})", key, "missing")
-    df = pd.DataFrame.from_records(records)
-    dup = df["idx"].duplicated()
-    if dup.any():
-        i = int(dup.to_numpy().nonzero()[0][0])
-        raise LoadError(name, i, "idx", f"duplicate id {df['idx'].iloc[i].item()!r}")
-    return df
+    ``optional`` fields may be absent (NA); when present they follow the same rules.
+    """
+    records = read_records(path, name, required=required, id_key="idx")
+    where = [f"{i} (idx={rec['idx']!r})" for i, rec in enumerate(records)]
+    idx = integers([r["idx"] for r in records], file=name, field="idx", records=where)
+    unique(idx, file=name, field="idx")
+    columns = {"idx": idx}
+    for key in [*required[1:], *optional]:
+        column = [rec.get(key) for rec in records]
+        if key in TEXTS[name]:
+            column = texts(
+                column,
+                file=name,
+                field=key,
+                records=where,
+                nullable=key in optional,
+                booleans=key in BOOLEAN_TEXTS,
+            )
+        columns[key] = pd.Series(column, dtype=object)  # no int -> float upcast of raw labels
+    return pd.DataFrame(columns)
 
 
 def parse(files: dict[str, Path]) -> pd.DataFrame:
     """Parse the three staged files into the tidy table (pure; no I/O besides reading)."""
     test = _frame(
-        _read_json(files[TESTSET], TESTSET),
+        files[TESTSET],
         TESTSET,
         ["idx", "instruction", "input", "response1", "response2", "cmp_key"]
         + ["annotator1", "annotator2", "annotator3"],
     )
-    gpt = _frame(_read_json(files[GPT], GPT), GPT, ["idx", "gpt_result", "gpt_reason"])
+    gpt = _frame(files[GPT], GPT, ["idx", "gpt_result", "gpt_reason"], ("gpt_reference",))
     panda = _frame(
-        _read_json(files[PANDALM], PANDALM), PANDALM, ["idx", "pandalm_result", "pandalm_reason"]
+        files[PANDALM],
+        PANDALM,
+        ["idx", "pandalm_result", "pandalm_reason"],
+        ("pandalm_reference",),
     )
     for other, name in ((gpt, GPT), (panda, PANDALM)):
+        if len(other) != len(test):
+            raise LoadError(
+                name,
+                min(len(other), len(test)),
+                "idx",
+                f"{len(other)} records, {TESTSET} has {len(test)}",
+            )
         if not other["idx"].equals(test["idx"]):
             bad = int((other["idx"].to_numpy() != test["idx"].to_numpy()).nonzero()[0][0])
             raise LoadError(name, bad, "idx", f"does not align with {TESTSET}")
@@ -104,7 +132,7 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
     votes = []
     for k in (1, 2, 3):
         col = f"annotator{k}"
-        lab = map_values(test[col], HUMAN_LABELS, file=TESTSET, field=col)
+        lab = labels(test[col], HUMAN_LABELS, file=TESTSET, field=col)
         votes.append(lab)
         parts.append(
             base.assign(
@@ -132,10 +160,10 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
             rater_kind="llm",
             strategy="pandalm_prompt",
             order="AB",
-            label=map_values(gpt["gpt_result"], GPT_LABELS, file=GPT, field="gpt_result"),
+            label=labels(gpt["gpt_result"], GPT_LABELS, file=GPT, field="gpt_result"),
             raw=gpt["gpt_result"].astype(str),
             explanation=gpt["gpt_reason"],
-            reference=gpt.get("gpt_reference"),
+            reference=gpt["gpt_reference"],
         )
     )
     parts.append(
@@ -144,12 +172,12 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
             rater_kind="llm",
             strategy="pandalm_prompt",
             order="AB",
-            label=map_values(
+            label=labels(
                 panda["pandalm_result"], PANDALM_LABELS, file=PANDALM, field="pandalm_result"
             ),
             raw=panda["pandalm_result"].astype(str),
             explanation=panda["pandalm_reason"],
-            reference=panda.get("pandalm_reference"),
+            reference=panda["pandalm_reference"],
         )
     )
     return validate(conform(pd.concat(parts, ignore_index=True), name=NAME), name=NAME)
