@@ -4,11 +4,13 @@
 (``workbench.schema.SchemaError`` is this class); :class:`AnnotationStoreError` by
 :mod:`workbench.annotations`. All derive from :class:`ValueError`, so code written
 against the first release (``except ValueError``) keeps working.
+:class:`CacheWarning` (a :class:`UserWarning`) says a regenerable cache was found damaged
+and rebuilt (:mod:`workbench.loaders.parsed_cache`).
 """
 
 from __future__ import annotations
 
-__all__ = ["AnnotationStoreError", "LoadError", "SchemaError"]
+__all__ = ["AnnotationStoreError", "CacheWarning", "LoadError", "SchemaError"]
 
 
 class SchemaError(ValueError):
@@ -33,6 +35,11 @@ class LoadError(ValueError):
     def __init__(self, file: str, record: object, field: str, problem: str):
         self.file, self.record, self.field, self.problem = str(file), record, field, problem
         super().__init__(f"{file}: record {record}: field {field!r}: {problem}")
+
+
+class CacheWarning(UserWarning):
+    """A regenerable cache file (a parsed parquet table) failed its checksum and is rebuilt;
+    the message names the file."""
 
 
 class AnnotationStoreError(ValueError):

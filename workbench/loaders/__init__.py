@@ -43,7 +43,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-import os
 import pkgutil
 from dataclasses import dataclass
 from functools import cache
@@ -58,6 +57,7 @@ from .._validate import check_option
 from ..fetch import fetch, registry
 from ..registry import Registry
 from ..vocab import PROTOCOLS, Protocol
+from . import parsed_cache, raw, values
 
 __all__ = ["DATASETS", "Dataset", "MODULES", "datasets", "load", "load_module"]
 
@@ -155,8 +155,9 @@ def _spec(name: str) -> tuple[ModuleType, str]:
 def _fingerprint(name: str) -> str:
     mod, _ = _spec(name)
     h = hashlib.sha256()
-    h.update(inspect.getsource(mod).encode())
-    h.update(inspect.getsource(schema).encode())
+    # The parser's behaviour: its module, the shared readers and value rules, the schema.
+    for part in (mod, raw, values, schema):
+        h.update(inspect.getsource(part).encode())
     if getattr(mod, "SOURCE", None) is not None and mod.SOURCE.folder:
         try:
             for k, (sha, _) in sorted(registry(mod.SOURCE.folder).items()):
@@ -180,7 +181,10 @@ def load(name: str, *, cache: bool = True) -> pd.DataFrame:
     cache : bool, default True
         Read / write the parsed table as parquet under
         :func:`workbench.paths.parsed_dir`; the cache key covers the raw
-        files' checksums and the parser's source, so it is never stale.
+        files' checksums and the parser's source, so it is never stale. Each
+        cache file carries its own sha256 (:mod:`workbench.loaders.parsed_cache`): a
+        damaged or modified one is ignored and rebuilt, with a
+        :class:`~workbench.errors.CacheWarning`.
 
     Returns
     -------
@@ -196,8 +200,7 @@ def load(name: str, *, cache: bool = True) -> pd.DataFrame:
     """
     mod, parser = _spec(name)
     target = paths.parsed_dir() / f"{name}-{_fingerprint(name)}.parquet"
-    if cache and target.is_file():
-        df = pd.read_parquet(target)
+    if cache and (df := parsed_cache.read(target)) is not None:
         if DATASETS[name].protocol != "summary":
             df = schema.conform(df, name=name)
         return df
@@ -205,10 +208,7 @@ def load(name: str, *, cache: bool = True) -> pd.DataFrame:
     if DATASETS[name].protocol != "summary":
         df = schema.validate(df, name=name)
     if cache:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
+        parsed_cache.write(target, df)
     return df
 
 
