@@ -413,7 +413,11 @@ def rank_correlation(
 def _resampled_correlations(
     boot: dict, reference: str, judge: str, common: pd.Index
 ) -> dict[str, np.ndarray]:
-    """Each rank correlation on every paired bootstrap resample (models finite in both)."""
+    """Each rank correlation on every paired bootstrap resample (models finite in both).
+
+    The same scipy functions as the estimate, so that a resample equal to the estimate
+    compares equal (BC counts it half below).
+    """
     from scipy import stats as ss
 
     cols = pd.Index(boot["models"]).get_indexer(common)
@@ -421,14 +425,15 @@ def _resampled_correlations(
     bx = s[:, boot["groups"].index(reference)]
     by_ = s[:, boot["groups"].index(judge)]
     vals: dict[str, list[float]] = {"pearson_rank": [], "spearman": [], "kendall_tau": []}
-    for u, v in zip(bx, by_, strict=True):
-        ok = np.isfinite(u) & np.isfinite(v)
-        if ok.sum() < 3:
-            continue
-        ru, rv = ranking.ranks(u[ok]), ranking.ranks(v[ok])
-        vals["pearson_rank"].append(np.corrcoef(ru, rv)[0, 1])
-        vals["spearman"].append(ss.spearmanr(u[ok], v[ok])[0])
-        vals["kendall_tau"].append(ss.kendalltau(u[ok], v[ok])[0])
+    with quiet():  # a constant resampled ranking gives NaN (dropped), not a warning
+        for u, v in zip(bx, by_, strict=True):
+            ok = np.isfinite(u) & np.isfinite(v)
+            if ok.sum() < 3:
+                continue
+            ru, rv = ranking.ranks(u[ok]), ranking.ranks(v[ok])
+            vals["pearson_rank"].append(ss.pearsonr(ru, rv)[0])  # as the estimate
+            vals["spearman"].append(ss.spearmanr(u[ok], v[ok])[0])
+            vals["kendall_tau"].append(ss.kendalltau(u[ok], v[ok])[0])
     return {k: np.asarray(v, float) for k, v in vals.items()}
 
 
