@@ -17,8 +17,7 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
 from workbench import stats
-from workbench.stats import SUFFICIENT
-from workbench.stats._arrays import MAX_CATEGORIES, MAX_DENSE_CELLS
+from workbench.stats import MAX_CATEGORIES, MAX_DENSE_CELLS, SUFFICIENT
 from workbench.stats.bootstrap import analytic_se, bootstrap
 
 MB = 1_000_000
@@ -337,6 +336,12 @@ def test_nan_in_a_list_of_strings_is_not_the_string_nan():
     assert stats.krippendorff_alpha(m) == stats.krippendorff_alpha(pd.DataFrame(m)) == 1.0
     args = stats.bootstrap.pair_args("fleiss_kappa", ["a", np.nan], ["a", "b"])[0]
     assert args[1, 0] == "b" and pd.isna(args[1, 1])  # columns: reference, rater
+
+
+@pytest.mark.parametrize("labels", [[[1, 2], [3]], [{"a": 1}, {"b": 2}]])
+def test_unhashable_labels_raise_naming_the_argument(labels):
+    with pytest.raises(ValueError, match=r"rater_2 holds (list|dict) values .* position 0"):
+        stats.cohen_kappa(["a", "b"], labels)
 
 
 def test_numbers_of_mixed_width_are_one_kind():

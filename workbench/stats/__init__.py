@@ -15,6 +15,12 @@ contribution vectors whose SUM determines it. A bootstrap uses it as::
     estimates = entry.from_sums(counts @ c, **opts)  # (2000,)
 
 or, faster, on ``entry.distinct_contributions(...)`` (distinct rows and their counts).
+
+Limits: unweighted statistics take any number k of categories (O(n + k)); what needs a
+k x k matrix (weights, ordinal/ratio alpha) refuses more than ``MAX_CATEGORIES`` (2,000),
+and a dense contribution array (the bootstrap's input) more than ``MAX_DENSE_CELLS``
+elements, with a ValueError naming the option and k. Labels of one kind only (numbers,
+strings or booleans; ``workbench.stats._arrays``); large finite scores are rescaled exactly.
 Entries with ``kind == "resample"`` (Spearman, Kendall) have no sums: recompute
 ``entry.statistic`` on resampled items.
 
@@ -30,6 +36,7 @@ array(0.5)
 
 from __future__ import annotations
 
+from ._arrays import MAX_CATEGORIES, MAX_DENSE_CELLS
 from .agreement import (
     SUFFICIENT_AGREEMENT,
     Sufficient,
@@ -56,6 +63,8 @@ SUFFICIENT: dict[str, Sufficient] = {
 }
 
 __all__ = [
+    "MAX_CATEGORIES",
+    "MAX_DENSE_CELLS",
     "SUFFICIENT",
     "Sufficient",
     "accuracy",

@@ -40,7 +40,7 @@ ValueError: rater_1 mixes label types: number 1 (position 0) and string '1' (pos
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -117,6 +117,8 @@ def label_kind(values: np.ndarray, name: str) -> str | None:
         return _KINDS[inferred]
     if inferred == "empty":
         return None
+    if inferred not in ("mixed", "mixed-integer"):  # one other type: bytes, datetime, ...
+        return inferred
     seen: dict[str, int] = {}
     for i in np.flatnonzero(~np.asarray(pd.isna(flat))):
         seen.setdefault(_value_kind(flat[i]), int(i))
@@ -128,7 +130,15 @@ def label_kind(values: np.ndarray, name: str) -> str | None:
                 "booleans (None, NaN, pd.NA and NaT are missing): convert them first, e.g. "
                 "with astype(str)"
             )
-    return next(iter(seen), None)
+    if seen:
+        ((kind, i),) = seen.items()
+        if not isinstance(flat[i], Hashable):
+            raise ValueError(
+                f"{name} holds {kind} values (e.g. {flat[i]!r} at position {i}); labels must "
+                "be numbers, strings or booleans"
+            )
+        return kind
+    return None
 
 
 def same_kind(kinds: Sequence[tuple[str | None, str]]) -> None:
