@@ -187,6 +187,24 @@ def test_bootstrap_patterns_no_longer_build_an_identity_of_k_squared():
     assert res.estimate == pytest.approx(cohen_kappa_score(a, b), abs=1e-12)
 
 
+def test_pearson_with_many_groups_point_estimate_small_bootstrap_refused():
+    rng = np.random.default_rng(10)
+    n = 200_000
+    groups = rng.integers(0, 50_000, n)
+    x = rng.normal(size=n)
+    y = x + rng.normal(size=n)
+    value, peak = _peak(lambda: stats.pearson(x, y, level="grouped", groups=groups))
+    assert peak < 200 * MB  # the dense (n, 6 G) contributions would be 480 GB
+    assert -1 <= value <= 1
+    three = np.flatnonzero(np.bincount(groups) >= 3)[:3]  # groups with a defined r
+    small = np.isin(groups, three)
+    ref = np.mean([scipy_stats.pearsonr(x[groups == g], y[groups == g]).statistic for g in three])
+    got = stats.pearson(x[small], y[small], level="grouped", groups=groups[small])
+    assert got == pytest.approx(ref, abs=1e-12)
+    with pytest.raises(ValueError, match=r"groups \(\d+ distinct labels\).*MAX_DENSE_CELLS"):
+        bootstrap("pearson", x, y, level="grouped", groups=groups, n_resamples=10)
+
+
 @pytest.mark.parametrize(
     ("name", "options"),
     [

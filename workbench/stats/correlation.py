@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as _scipy_stats
 
-from ._arrays import as_float, infer_categories, missing, pow2_scale, vector
+from ._arrays import as_float, check_dense, infer_categories, missing, pow2_scale, vector
 from .agreement import Sufficient
 
 __all__ = ["kendall_tau", "pearson", "spearman"]
@@ -123,6 +123,8 @@ def pearson_contributions(
     if (codes < 0).any():
         raise ValueError("systems/groups has labels not in the resolved set")
     d = parts.shape[1]
+    key = "systems" if level == "system" else "groups"
+    check_dense(x.size, d * len(label_set), f"{key} ({len(label_set)} distinct labels)")
     out = np.zeros((x.size, d * len(label_set)))
     cols = codes[:, None] * d + np.arange(d)[None, :]
     np.put_along_axis(out, cols, parts, axis=1)
