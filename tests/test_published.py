@@ -11,7 +11,7 @@ from scipy import stats as ss
 
 from workbench import papers, paths, published
 from workbench.loaders.mt_bench_demo import load_demo
-from workbench.papers import hanna, ice_score, llmbar, mt_bench, pandalm
+from workbench.papers import hanna, ice_score, llmbar, llmfao, mt_bench, pandalm
 from workbench.papers._base import number
 
 # Entries that must NOT reproduce, each with a documented cause (the reasons in workbench/papers/):
@@ -414,3 +414,49 @@ def test_pandalm_wide_is_one_row_per_item():
     assert w.index.is_unique and {"human:majority", "gpt-3.5-turbo"} <= set(w.columns)
     # README label table: 105 ties + 422 response 1 + 472 response 2 = 999 items.
     assert len(w) == 999 and pandalm.majority_count("tie") == 105
+
+
+# ----------------------------------------------------------------- LLMFAO Correlations cell
+
+
+def test_llmfao_gpt35_leaderboard_has_an_exact_tie():
+    # GPT-3.5-Instruct verdicts: Claude v1 and Jurassic 2 Ultra met the same 39 opponents and
+    # scored 20 each (ties half): a Bradley-Terry MLE depends only on these, so the two tie.
+    d = papers.load("llmfao")
+    d = d[d["rater"] == "gpt-3.5-turbo-instruct"].dropna(subset=["label"])
+    crowd_items = set(papers.load("llmfao").query("rater_kind == 'human'")["item_id"])
+    d = d[d["item_id"].isin(crowd_items)]
+    record = {}
+    for m in ("Claude v1", "Jurassic 2 Ultra"):
+        a, b = d["model_a"] == m, d["model_b"] == m
+        opponents = sorted(d.loc[a, "model_b"].tolist() + d.loc[b, "model_a"].tolist())
+        points = {"A": 1.0, "B": 0.0, "tie": 0.5}
+        won = d.loc[a, "label"].map(points).sum() + (1 - d.loc[b, "label"].map(points)).sum()
+        record[m] = (opponents, won)
+    assert record["Claude v1"] == record["Jurassic 2 Ultra"]
+    assert len(record["Claude v1"][0]) == 39 and record["Claude v1"][1] == 20.0
+    board = llmfao._board()
+    s = board[board["rater_group"] == "gpt-3.5-turbo-instruct"].set_index("model")["score"]
+    assert s["Claude v1"] == pytest.approx(s["Jurassic 2 Ultra"], rel=llmfao.TIE_RTOL)
+
+
+def test_llmfao_notebook_rank_correlations():
+    # Ustalov's leaderboard.ipynb, Correlations cell: df_ranks.corr(method="spearman").
+    # Crowd vs GPT-4 = 0.730918 (published, registered). The GPT-3.5-Instruct entries with the
+    # exact tie ranked as a tie (average rank): 0.715703 and 0.716843 (papers/llmfao.py docstring).
+    c = llmfao.notebook_rank_correlations(llmfao._board())
+    assert c.loc["human", "gpt-4"] == pytest.approx(0.730918, abs=5e-7)
+    assert c.loc["human", "gpt-3.5-turbo-instruct"] == pytest.approx(0.715703, abs=5e-7)
+    assert c.loc["gpt-4", "gpt-3.5-turbo-instruct"] == pytest.approx(0.716843, abs=5e-7)
+    # The same with the tie split either way (which way is rounding noise in evalica's fit):
+    # 1 - 6 * sum(d^2) / (59 * (59^2 - 1)) moves by whole steps of 6 / 205,320.
+    r = llmfao.rank_correlations(llmfao._board())
+    split = r.loc[("gpt-3.5-turbo-instruct", "pearson_rank"), "estimate"]
+    assert min(abs(split - 0.715780), abs(split - 0.715605)) < 5e-7
+
+
+def test_tied_ranks_average_within_tolerance():
+    s = pd.Series([1.0, 5.0, 5.0 * (1 + 1e-7), 3.0, 5.0 * (1 - 1e-3)], index=list("abcde"))
+    # descending: c, b tie (ranks 1, 2 -> 1.5); e 3; d 4; a 5
+    assert llmfao.tied_ranks(s).tolist() == [5.0, 1.5, 1.5, 4.0, 3.0]
+    assert llmfao.tied_ranks(s, rtol=0).tolist() == [5.0, 2.0, 1.0, 4.0, 3.0]
