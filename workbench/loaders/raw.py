@@ -206,7 +206,9 @@ def read_json(path: Path, name: str, *, column: bool = False) -> Any:
         data = json.loads(text, object_pairs_hook=_pairs(found))
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}" + (f" col {exc.colno}" if column else "")
-        cut = " (the file ends inside a value: truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        # An unterminated string runs to the end of the file by definition.
+        ends = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        cut = " (the file ends inside a value: truncated?)" if ends else ""
         raise LoadError(name, where, "-", f"invalid JSON: {exc.msg}{cut}") from None
     _check_parsed(data, name, found=found, size=len(text))
     return data
