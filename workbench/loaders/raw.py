@@ -56,8 +56,8 @@ __all__ = [
 
 MAX_FIELD = 10 * 1024 * 1024
 """Longest text field a reader accepts, in characters (10 MiB). The longest field of the
-staged datasets has under 40,000 characters; anything this large is a damaged or
-hostile file, not data."""
+staged datasets has 9,122 characters (an LLMEval² response); a field this large is a
+damaged or hostile file, not data."""
 
 _DUP = "\x00duplicate key"
 
