@@ -124,6 +124,13 @@ def _where(df: pd.DataFrame, i: int) -> str:
     return f"row {i}" if label == i else f"row {i} (index {label!r})"
 
 
+def _show(value: Any) -> str:
+    """A cell value for a message: its repr, or NA."""
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return "NA"
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer code per row (-1 = NA) and the distinct values, without a per-row Python loop."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -221,13 +228,13 @@ def _check_duplicates(df: pd.DataFrame, cols: list[str], arg: str) -> None:
     dup = pd.Series(combined).duplicated(keep="first").to_numpy()
     j = int(np.flatnonzero(dup)[0])
     i = int(np.flatnonzero(combined == combined[j])[0])
-    key = ", ".join(f"{c}={df[c].iloc[i]!r}" for c in cols)
+    key = ", ".join(f"{c}={_show(df[c].iloc[i])}" for c in cols)
     what = "identical repeats"
     for c in ("label", "score"):
         if c in df.columns:
             a, b = df[c].iloc[i], df[c].iloc[j]
             if not ((pd.isna(a) and pd.isna(b)) or (not pd.isna(a) and not pd.isna(b) and a == b)):
-                what = f"conflicting {c}s {a!r} and {b!r}"
+                what = f"conflicting {c}s {_show(a)} and {_show(b)}"
                 break
     raise SchemaError(
         f"{arg}: rows {i} and {j}: duplicate key ({key}): {what}; "

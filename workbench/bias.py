@@ -55,7 +55,8 @@ reference ...) gets a row with NaN and the reason in ``note`` (``by`` columns NA
 reason holds for the whole table), and the call emits one :class:`ProbeWarning`. When the
 judge was named (``judge=...``) and nothing could be computed for it, or a named
 reference (anything but the default pool ``"humans"``) leaves every row NaN, the probe
-raises ``ValueError`` naming the probe, the judge or reference and what is missing.
+raises ``ValueError`` naming the probe, the judge or reference and what is missing
+(a reference counts as named when it differs from the probe's default).
 
 Below :data:`MIN_ITEMS` items an effect keeps its estimate but its interval, statistic
 and p-value are NaN, with a note (an interval on three items, or a bootstrap whose
@@ -86,7 +87,7 @@ agreement between two methods of clinical measurement. *Lancet* 327(8476),
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -310,8 +311,15 @@ def _finish(
     *,
     judge: str | Sequence[str] | None,
     reference: str | Sequence[str] | None,
+    unscorable: Collection[str] = (),
+    default_reference: str | None = "humans",
 ) -> pd.DataFrame:
-    """Raise for a named judge (or reference) with nothing computed; else warn once on notes."""
+    """Raise for a named judge (or reference) with nothing computed; else warn once on notes.
+
+    A reference other than the probe's default (``default_reference``) raises when every
+    row that compares with it is NaN, among the judges that are not ``unscorable`` for
+    reasons of their own (their rows say why).
+    """
     note = out["note"].fillna("").astype(str)
     nan = out["estimate"].isna().to_numpy()
     if judge is not None:
@@ -321,9 +329,11 @@ def _finish(
             if not mine.any() or nan[mine].all():
                 why = next((n for n in note[mine] if n), "no result")
                 raise ValueError(f"{probe}: judge {j!r}: {why}")
-    if reference is not None and reference != "humans" and len(out) and nan.all():
-        why = next((n for n in note if n), "no result")
-        raise ValueError(f"{probe}: reference {_ref_name(reference)!r}: {why}")
+    if reference is not None and reference != default_reference:
+        compared = (out["reference"].notna() & ~out["judge"].isin(list(unscorable))).to_numpy()
+        if compared.any() and nan[compared].all():
+            why = next((n for n in note[compared] if n), "no result")
+            raise ValueError(f"{probe}: reference {_ref_name(reference)!r}: {why}")
     noted = note != ""
     if noted.any():
         warnings.warn(
@@ -746,7 +756,7 @@ def position_preference(
 
     lacking = _lacking(reasons, probe, "P(prefer first-presented | decisive)", None)
     out = _grouped(pairwise, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference)
+    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
 
 
 def _wilson(k: int, n: int, opts: dict[str, Any], n_obs: int | None = None, note: str = "") -> _Est:
@@ -1128,7 +1138,7 @@ def length_preference(
 
     lacking = _lacking(reasons, probe, "judge minus reference", ref_name, ["feature"])
     out = _grouped(with_f, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference)
+    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
 
 
 STYLE_FEATURES = ("list_items", "headings", "bold", "code_blocks", "links", "refusal")
@@ -1234,7 +1244,7 @@ def style_preference(
 
     lacking = _lacking(reasons, probe, "judge minus reference", ref_name, ["feature"])
     out = _grouped(with_f, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference)
+    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
 
 
 # ---------------------------------------------------------------- regression
@@ -1359,7 +1369,9 @@ def _regression(
 
     lacking = _lacking(reasons, probe, "log-odds(judge picks A)", ref_name, ["term"])
     out = _grouped(with_f, by, one, lacking[REGRESSION_COLUMNS])
-    return _finish(out, probe, judge=None if pooled else judge, reference=reference)
+    return _finish(
+        out, probe, judge=None if pooled else judge, reference=reference, unscorable=reasons
+    )
 
 
 def _fit(
@@ -1663,7 +1675,7 @@ def self_preference(
     lacking = _lacking(reasons, probe, main_effect, ref_name, ["family"])
     lacking["family"] = pd.Series([family[j] for j in reasons], dtype="string")
     out = _grouped(df, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference)
+    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
 
 
 def _own_scores(rows: pd.DataFrame, fam: str) -> pd.DataFrame:
@@ -1982,7 +1994,9 @@ def leniency(
 
     lacking = _lacking(reasons, probe, "acceptance shift (judge - reference)", ref_name)
     out = _grouped(binary, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference)
+    return _finish(
+        out, probe, judge=judge, reference=reference, unscorable=reasons, default_reference="human"
+    )
 
 
 def _ranking(
@@ -2271,7 +2285,7 @@ def rating_offset(
         reasons, probe, "mean difference (judge - reference)", ref_name, ["criterion"]
     )
     out = _grouped(rating, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference)
+    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
 
 
 # ---------------------------------------------------------- disagreement table
