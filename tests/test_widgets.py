@@ -342,9 +342,18 @@ def test_explorer_reads_env_table(tmp_path, monkeypatch, annotation_store):
 
 def test_explorer_on_pandalm_has_ceiling(annotation_store):
     ex = Explorer(dataset="pandalm", datasets=["pandalm"], store=annotation_store, n_resamples=50)
-    assert ex.reference.value == "human:majority"
+    # default: the ceiling's footing (was human:majority before agreement()'s default changed)
+    assert ex.reference.value == "others"
     ceiling = ex.table[ex.table["is_ceiling"]]
     assert ceiling["judge"].tolist() == [CEILING]
+    expected = workbench.agreement(
+        workbench.load("pandalm"),
+        judges=["gpt-3.5-turbo"],
+        statistics=["percent_agreement"],
+        n_resamples=10,
+    )
+    assert overall(ex)["overall"] == pytest.approx(expected["estimate"].iloc[0])
+    ex.reference.value = "human:majority"  # an explicit rater is still offered
     expected = workbench.agreement(
         workbench.load("pandalm"),
         judges=["gpt-3.5-turbo"],
@@ -357,3 +366,204 @@ def test_explorer_on_pandalm_has_ceiling(annotation_store):
     ex.show_items(judge=CEILING)  # ceiling bar: items where the three annotators split
     assert len(ex.queue) > 0 and ex.item_id is not None
     assert ex.data.version == widgets._data_version("pandalm")
+
+
+# --------------------------------------------------------------------------- the chart belongs to the selection
+def bars(ex: Explorer) -> list[tuple[str, list[float]]]:
+    """(trace name, bar heights) of the figure on screen; NaN heights as None."""
+    return [
+        (t.name, [None if pd.isna(v) else round(float(v), 6) for v in t.y]) for t in ex.figure.data
+    ]
+
+
+def assert_empty_chart(ex: Explorer, name: str) -> None:
+    """Nothing of another selection is on screen: no bars, no bar list, no queue, no item."""
+    assert ex.figure.data == ()
+    assert ex.figure.layout.title.text.startswith(f"{name}: no chart")
+    assert ex.bar.options == () and ex.bar.value is None
+    assert ex.queue is None and ex.queue_select.options == () and ex.item_id is None
+    assert ex.table.empty
+    assert f"<b>{name}</b>" in ex.status.value
+
+
+def three_annotators() -> pd.DataFrame:
+    """Four items, three annotators and no human:majority; judge J says A throughout.
+
+    Others' majority (ties -> none) per annotator and item: item 0 A for all; item 1 A
+    for human:2 only (human:1 and human:3 face a 1-1 split); item 2 B for all; item 3
+    A for human:1 only. J agrees on every pair but item 2's: human:1 2/3, human:2 2/3,
+    human:3 1/2, mean 11/18. Ceiling (each annotator vs the same others' majority):
+    human:1 2/3 (item 3: B vs A), human:2 2/3 (item 1: B vs A), human:3 2/2, mean 7/9.
+    """
+    from workbench.testing import toy as toy_table
+
+    return toy_table(
+        pairwise={"human:1": "AABB", "human:2": "ABBA", "human:3": "AABA", "J/Vanilla": "AAAA"}
+    )
+
+
+def test_same_footing_is_the_default_reference(annotation_store):
+    df = three_annotators()
+    ex = Explorer(df, store=annotation_store, annotator="ann", n_resamples=50)
+    assert ex.reference.value == "others"
+    labels = [label for label, _ in ex.reference.options]
+    assert labels[:2] == ["others' majority (same footing as the ceiling)", "human:majority"]
+    assert "human:majority is computed" in ex.reference.tooltip
+    judge = ex.table[~ex.table["is_ceiling"]].iloc[0]
+    assert judge["estimate"] == pytest.approx(11 / 18)
+    assert judge["gap_to_ceiling"] == pytest.approx(11 / 18 - 7 / 9)
+    assert bars(ex) == [("J/Vanilla", [round(11 / 18, 6)]), (CEILING, [round(7 / 9, 6)])]
+    expected = workbench.agreement(df, statistics=["percent_agreement"], n_resamples=50)
+    assert judge["estimate"] == pytest.approx(expected["estimate"].iloc[0])
+    assert judge["gap_to_ceiling"] == pytest.approx(expected["gap_to_ceiling"].iloc[0])
+    # the gap and the reason for the missing interval (4 items) are on screen
+    assert "gap to ceiling: −0.167" in ex.figure.data[0].hovertext[0]
+    assert "gap to ceiling −0.167 (no interval)" in ex.status.value
+    assert "4 items: fewer than 10, no interval" in ex.status.value
+    assert "<b>toy</b>" in ex.status.value and "others&#x27; majority" in ex.status.value
+    # the queue uses the per-item majority (A, A, B, A): J disagrees on item 2 only
+    queue = ex.show_items(judge="J/Vanilla")
+    assert queue["item_id"].tolist() == ["2"]
+    assert "J/Vanilla ≠ human:majority" in ex.queue_title.value
+    ex.cause.value = "judge_wrong"
+    ex.save()
+    assert annotations.load(annotation_store)["reference"].tolist() == ["human:majority"]
+    # the explicit majority is still offered: 3 of 4 items agree
+    ex.reference.value = "human:majority"
+    assert overall(ex)["overall"] == pytest.approx(3 / 4)
+    assert ex.queue is None  # a reference change clears the previous queue
+
+
+def test_switching_datasets_never_keeps_stale_bars(annotation_store):
+    broken = pd.concat([toy(), toy().iloc[:1]], ignore_index=True).assign(dataset="broken")
+    from workbench.testing import toy as toy_table
+
+    nogold = toy_table(pairwise={"gold": "AB..", "K/Vanilla": "..AB"}, dataset="nogold")
+    tables = {"toy": toy(), "broken": broken, "nogold": nogold}
+    ex = Explorer(tables, store=annotation_store, n_resamples=50)
+    assert bars(ex) == [("J/Vanilla", [0.75])]
+    ex.show_items(judge="J/Vanilla")
+    assert ex.queue is not None
+    ex.dataset.value = "broken"  # a duplicate key: SchemaError
+    assert_empty_chart(ex, "broken")
+    assert "SchemaError" in ex.status.value and "duplicate key" in ex.status.value
+    assert ex.judges.options == () and ex.reference.options == ()
+    ex.dataset.value = "nogold"  # gold shares no item with the judge: not offered
+    assert_empty_chart(ex, "nogold")
+    assert ex.judges.options == ("K",) and ex.reference.options == ()
+    assert "no human or gold reference that shares items" in ex.status.value
+    assert "Not offered (no item in common with the judges): gold" in ex.reference.tooltip
+    ex.dataset.value = "toy"
+    assert bars(ex) == [("J/Vanilla", [0.75])]
+    assert ex.figure.layout.title.text == "toy: agreement with human"
+
+
+def test_judge_without_overlap_is_named_not_drawn(annotation_store):
+    from workbench.testing import toy as toy_table
+
+    df = toy_table(pairwise={"human": "AA..", "J/Vanilla": "AB..", "K/Vanilla": "..AB"})
+    ex = Explorer(df, store=annotation_store, n_resamples=50)
+    assert bars(ex) == [("J/Vanilla", [0.5])]
+    ex.judges.value = ("K",)
+    assert_empty_chart(ex, "toy")
+    assert "no chosen judge rater shares an item with the reference human" in ex.status.value
+    ex.judges.value = ("J", "K")  # K is named in the status, J drawn
+    assert bars(ex) == [("J/Vanilla", [0.5])]
+    assert "not drawn (no item in common with the reference): K/Vanilla" in ex.status.value
+
+
+def test_nan_estimate_is_drawn_with_its_note(annotation_store):
+    from workbench.testing import toy as toy_table
+
+    const = toy_table(pairwise={"human": "AAAAAA", "J/Vanilla": "AAAAAA"}, dataset="const")
+    ex = Explorer(
+        {"toy": toy(), "const": const}, store=annotation_store, statistic="cohen_kappa",
+        n_resamples=50,
+    )  # fmt: skip
+    ex.dataset.value = "const"  # kappa is undefined when both raters use one label
+    assert bars(ex) == [("J/Vanilla", [None])]
+    assert ex.figure.layout.title.text == "const: agreement with human"
+    assert "<b>const</b>" in ex.status.value
+    assert "J/Vanilla: — (no interval), n=6" in ex.status.value
+    assert "estimate undefined on these pairs" in ex.status.value
+    assert ex.figure.data[0].hovertext[0].startswith("—<br>95% CI: no interval")
+
+
+def test_nan_everywhere_in_the_table_does_not_stop_the_redraw(explorer, monkeypatch):
+    nan = float("nan")
+    table = pd.DataFrame(
+        {
+            "slice": ["overall"],
+            "judge": ["J/Vanilla"],
+            "statistic": ["percent_agreement"],
+            "estimate": [nan],
+            "ci_low": [nan],
+            "ci_high": [nan],
+            "n_items": [nan],
+            "gap_to_ceiling": [nan],
+            "gap_ci_low": [nan],
+            "gap_ci_high": [nan],
+            "note": [pd.NA],
+            "is_ceiling": [False],
+        }
+    )
+    explorer.statistic.value = "cohen_kappa"  # a new chart is drawn from the table below
+    monkeypatch.setattr(explorer, "compute", lambda: table)
+    explorer.refresh()
+    assert bars(explorer) == [("J/Vanilla", [None])]
+    assert "J/Vanilla: — (no interval), n=—" in explorer.status.value
+    assert "up to — items per bar" in explorer.status.value
+
+
+def test_llmbar_llmfao_mt_bench_pandalm_never_stale(annotation_store, monkeypatch):
+    from workbench import loaders
+    from workbench.errors import LoadError
+
+    real_load = loaders.load
+
+    def load(name, *args, **kwargs):
+        if name == "mt_bench":
+            raise LoadError("mt_bench_human_judgments/data/human.parquet", 0, "file", "not staged")
+        return real_load(name, *args, **kwargs)
+
+    monkeypatch.setattr(loaders, "load", load)
+    names = ["llmbar", "llmfao", "mt_bench", "pandalm"]
+    ex = Explorer(datasets=names, judges=["GPT-4"], store=annotation_store, n_resamples=50)
+    assert ex.reference.value == "gold"  # no individual annotators in LLMBar
+    assert [name for name, _ in bars(ex)] == ["GPT-4/Vanilla"]
+    assert ex.figure.layout.title.text == "llmbar: agreement with gold"
+    ex.show_items(judge="GPT-4/Vanilla")
+    assert ex.queue is not None
+
+    ex.dataset.value = "llmfao"  # gold shares no item with the judges: the crowd instead
+    assert ex.reference.value == "others"
+    assert "gold" not in [v for _, v in ex.reference.options]
+    assert [name for name, _ in bars(ex)] == ["gpt-3.5-turbo-instruct", CEILING]
+    assert [v for _, values in bars(ex) for v in values] == pytest.approx(
+        ex.table["estimate"].tolist()
+    )
+    assert set(ex.table["reference"]) == {"others' majority"}
+    assert ex.queue is None and ex.queue_select.options == ()
+    assert "<b>llmfao</b>" in ex.status.value and "llmbar" not in ex.status.value
+    assert ex.figure.layout.title.text.startswith("llmfao: agreement with others' majority")
+
+    ex.dataset.value = "mt_bench"
+    assert_empty_chart(ex, "mt_bench")
+    assert "cannot be loaded: LoadError" in ex.status.value and "not staged" in ex.status.value
+    assert ex.judges.options == () and ex.reference.options == ()
+
+    ex.dataset.value = "pandalm"
+    assert ex.reference.value == "others"
+    assert [name for name, _ in bars(ex)] == ["gpt-3.5-turbo", CEILING]
+    expected = workbench.agreement(workbench.load("pandalm"), n_resamples=50)
+    row = expected[
+        (expected["judge"] == "gpt-3.5-turbo") & (expected["statistic"] == "percent_agreement")
+    ].iloc[0]
+    mine = ex.table[~ex.table["is_ceiling"]].iloc[0]
+    cols = ["estimate", "ci_low", "ci_high", "n_items", "gap_to_ceiling", "gap_ci_low"]
+    assert mine[cols].astype(float).tolist() == pytest.approx(row[cols].astype(float).tolist())
+    assert bars(ex)[0][1] == [round(row["estimate"], 6)]
+    assert (
+        f"gap to ceiling: {widgets._fmt(row['gap_to_ceiling'])}" in ex.figure.data[0].hovertext[0]
+    )
+    assert "<b>pandalm</b>" in ex.status.value and "mt_bench" not in ex.status.value

@@ -35,6 +35,7 @@ import html
 import os
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
@@ -75,6 +76,18 @@ TEXT_COLUMNS = (
 )
 CEILING = vocab.CEILING
 MAX_QUEUE = 1000
+SAME_FOOTING = "others"
+"""Reference value of :func:`workbench.agreement.prepare` for the ceiling's own footing."""
+SAME_FOOTING_LABEL = f"{vocab.OTHERS} (same footing as the ceiling)"
+MAJORITY = "human:majority"
+"""Rater the item queue and the reference-based slices use for :data:`SAME_FOOTING`."""
+SAME_FOOTING_HELP = (
+    f"{vocab.OTHERS}: each annotator's label is compared with the majority of the item's "
+    "other annotators, for the judge exactly as for the human ceiling (the same reference, "
+    "items and aggregation as workbench.agreement's default), so bars and ceiling are "
+    f"comparable. The item queue and reference-based slices use the per-item majority of "
+    f"all annotators ({MAJORITY})."
+)
 
 _CSS = """
 <style>
@@ -229,9 +242,13 @@ def _agreement_prepared(
 
         prepared = prepared.with_slice("subset", values)
         by = ["subset"]
-    table = prepared.emit(
-        [statistic], n_resamples=n_resamples, confidence_level=0.95, method="bca", rng=rng
-    )
+    from .agreement import AgreementWarning
+
+    with warnings.catch_warnings():  # the explorer shows every row's note on screen
+        warnings.simplefilter("ignore", AgreementWarning)
+        table = prepared.emit(
+            [statistic], n_resamples=n_resamples, confidence_level=0.95, method="bca", rng=rng
+        )
     return table, by
 
 
@@ -239,6 +256,20 @@ def _disagreements(df: pd.DataFrame, *, judge: str, reference: str) -> pd.DataFr
     from . import bias
 
     return bias.disagreements(df, judge=judge, reference=reference)
+
+
+def _majority_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """``human:majority`` rows of the individual annotators (:func:`workbench.verdicts.majority_vote`)."""
+    from . import verdicts
+
+    return verdicts.majority_vote(df, name=MAJORITY)
+
+
+def _check_user_table(df: pd.DataFrame, name: str) -> None:
+    """:func:`workbench._validate.check_table` on a table passed in (registered ones are validated)."""
+    from ._validate import check_table
+
+    check_table(df, arg=f"data[{name!r}]")
 
 
 def _statistics(protocol: str) -> list[str]:
@@ -315,9 +346,18 @@ def _open_store(store: Any) -> Any:
 
 # --------------------------------------------------------------------------- data
 class _Dataset:
-    """One tidy table prepared for exploring: light judgments + item texts."""
+    """One tidy table prepared for exploring: light judgments + item texts.
 
-    def __init__(self, name: str, df: pd.DataFrame, *, version: str | None = None):
+    ``check``: validate the table first (:func:`workbench._validate.check_table`; for
+    tables passed in, registered datasets are validated by their loader). When items
+    have two or more individual ``human:<id>`` annotators, :data:`SAME_FOOTING` is the
+    first reference, and ``human:majority`` rows are added if the table lacks them
+    (the item queue and the reference-based slices use them for it).
+    """
+
+    def __init__(
+        self, name: str, df: pd.DataFrame, *, version: str | None = None, check: bool = False
+    ):
         missing = [c for c in schema.REQUIRED if c not in df]
         if missing:
             raise ValueError(f"data: dataset {name!r} lacks column(s) {missing}")
@@ -327,9 +367,21 @@ class _Dataset:
                 f"data: dataset {name!r} has protocol(s) {sorted(protocols)}; the explorer shows "
                 "one pairwise or binary dataset at a time (ratings: use workbench.agreement)"
             )
+        if check:
+            _check_user_table(df, name)
         self.name = name
         self.protocol = protocols.pop()
         self.version = version
+        people = df["rater"].astype(str).str.match(r"human:(?!majority$)") & df[
+            "rater_kind"
+        ].astype(str).eq("human")
+        voted = df.loc[people & df["label"].notna(), ["item_id", "rater"]]
+        per_item = voted.groupby("item_id", observed=True)["rater"].nunique()
+        self.same_footing = bool((per_item >= 2).any())
+        """Items with two or more individual annotators: :data:`SAME_FOOTING` is offered."""
+        self.majority_added = self.same_footing and not df["rater"].astype(str).eq(MAJORITY).any()
+        if self.majority_added:
+            df = pd.concat([df, _majority_rows(df)], ignore_index=True)
         self.full = df.reset_index(drop=True)
         # Texts blanked, every schema column kept in schema order: agreement() then skips
         # re-conforming the table on every call (~0.15 s on 100,000 rows).
@@ -338,11 +390,25 @@ class _Dataset:
         self.rows_by_item = self.full.groupby("item_id", sort=False, observed=True).indices
         kind = self.judgments.groupby("rater", observed=True)["rater_kind"].first().astype(str)
         self.judges = sorted(kind.index[kind.isin(["llm", "metric"])])
-        refs = list(kind.index[kind.isin(["human", "gold"])])
-        first = ["human:majority", "human", "gold"]
-        self.references = [r for r in first if r in refs] + sorted(
-            r for r in refs if r not in first
-        )
+        labelled = self.judgments.loc[self.judgments["label"].notna(), ["rater", "item_id"]]
+        self.items_of: dict[str, frozenset] = {
+            str(r): frozenset(ids.astype(str))
+            for r, ids in labelled.groupby("rater", observed=True)["item_id"]
+        }
+        if self.same_footing:
+            self.items_of[SAME_FOOTING] = frozenset(per_item.index[per_item >= 2].astype(str))
+        raters = list(kind.index[kind.isin(["human", "gold"])])
+        first = [MAJORITY, "human", "gold"]
+        candidates = ([SAME_FOOTING] if self.same_footing else []) + [
+            r for r in first if r in raters
+        ]
+        candidates += sorted(r for r in raters if r not in first)
+        if self.judges:  # offer only references that share an item with some judge
+            self.references = [r for r in candidates if self.overlap(r, self.judges)]
+        else:
+            self.references = candidates
+        self.omitted_references = [r for r in candidates if r not in self.references]
+        """References without an item in common with any judge (not offered)."""
         self.slices = _slice_dimensions(self.full, self.judgments)
         self.slice_maps: dict[tuple, pd.Series] = {}  # computed slice dimensions (Explorer)
         pairs = self.judgments[["rater", "strategy"]].dropna().astype(str).drop_duplicates()
@@ -352,17 +418,55 @@ class _Dataset:
         orders = set(self.judgments["order"].dropna().astype(str).unique())
         self.two_orders = orders == {"AB", "BA"}
 
+    def overlap(self, reference: str, raters: Iterable[str]) -> bool:
+        """Do ``raters`` (judge rater ids) share a labelled item with ``reference``?"""
+        ref = self.items_of.get(reference, frozenset())
+        return any(not ref.isdisjoint(self.items_of.get(r, ())) for r in raters)
+
+    def default_reference(self, raters: Sequence[str]) -> str | None:
+        """The first offered reference that shares items with ``raters`` (else the first)."""
+        for reference in self.references:
+            if self.overlap(reference, raters):
+                return reference
+        return self.references[0] if self.references else None
+
     def strategies(self, judges: Iterable[str]) -> list[str]:
         return sorted({s for j in judges for s in self.strategy_of.get(j, ())})
 
     def judge_models(self) -> list[str]:
         return sorted({schema.judge_name(j) for j in self.judges})
 
+    def raters_of(self, models: Iterable[str]) -> list[str]:
+        """Judge rater ids of the judge models ``models`` (every strategy)."""
+        models = set(models)
+        return [r for r in self.judges if schema.judge_name(r) in models]
+
     def item(self, item_id: str) -> pd.DataFrame:
         idx = self.rows_by_item.get(item_id)
         if idx is None:
             raise ValueError(f"item_id: {item_id!r} is not in dataset {self.name!r}")
         return self.full.iloc[idx]
+
+
+def _rater_reference(reference: str | None) -> str | None:
+    """The rater standing for ``reference`` outside agreement (queue, slices, annotations).
+
+    :data:`SAME_FOOTING` compares each annotator with the others' majority, which is
+    not one rater; per item, the majority of all annotators stands in for it.
+
+    >>> _rater_reference("others"), _rater_reference("gold")
+    ('human:majority', 'gold')
+    """
+    return MAJORITY if reference == SAME_FOOTING else reference
+
+
+def _reference_title(reference: str | None) -> str:
+    """How a reference value is named on screen.
+
+    >>> _reference_title("others"), _reference_title("human:majority")
+    ("others' majority (same footing as the ceiling)", 'human:majority')
+    """
+    return SAME_FOOTING_LABEL if reference == SAME_FOOTING else str(reference)
 
 
 def _sign_labels(diff: pd.Series, more: str, less: str, same: str) -> pd.Series:
@@ -519,7 +623,11 @@ class Explorer:
     judges : sequence of str, optional
         Judge models selected first (default: the first judge).
     reference : str, optional
-        Human reference rater (default: ``human:majority``, ``human`` or ``gold``).
+        Human reference. Default: ``"others"`` (each annotator's others' majority, the
+        ceiling's own footing, as :func:`workbench.agreement.agreement`'s default) when
+        items have two or more individual ``human:<id>`` annotators; else the first of
+        ``human:majority``, ``human``, ``gold`` that shares items with the judges. The
+        queue and reference-based slices use ``human:majority`` for ``"others"``.
     statistic : str, default "percent_agreement"
     slice_by : str, default "overall"
     resolve : {"per_order", "fastchat", "vote_sum", "first_order"}, default "per_order"
@@ -637,6 +745,7 @@ class Explorer:
         self.reference = W.Dropdown(
             options=[], description="Human reference", style=desc, layout=lay(width="250px")
         )
+        self.reference.tooltip = SAME_FOOTING_HELP
         self.statistic = W.Dropdown(
             options=[statistic],
             value=statistic,
@@ -804,6 +913,7 @@ class Explorer:
         name = self.dataset.value
         if name not in self._prepared:
             df = self._tables.get(name)
+            passed_in = df is not None
             if df is None:
                 from . import loaders
 
@@ -811,7 +921,7 @@ class Explorer:
                 version = _data_version(name)
             else:
                 version = None
-            self._prepared[name] = _Dataset(name, df, version=version)
+            self._prepared[name] = _Dataset(name, df, version=version, check=passed_in)
         return self._prepared[name]
 
     @property
@@ -841,19 +951,34 @@ class Explorer:
     def _on_dataset(
         self, *, judges=None, reference=None, slice_by=None, statistic=None, strict=False
     ) -> None:
+        """Switch to the selected dataset: reset everything first, then load and draw.
+
+        Nothing of the previous dataset survives the first lines: chart, bar list,
+        queue, item, judges and references are cleared before anything can fail. A
+        dataset that cannot be loaded (missing files, ``LoadError``, ``SchemaError``,
+        a protocol the explorer does not show) leaves an empty chart titled with its
+        name and the reason in :attr:`status`. ``strict`` (the constructor, for tables
+        passed in and bad arguments) raises instead.
+        """
         if self._hold:
             return
-        self._clear_items()
+        name = self.dataset.value
+        self._reset_selection(name)
         try:
-            with self._busy(f"loading {self.dataset.value}"):
+            with self._busy(f"loading {name}"):
                 data = self.data
-        except (ValueError, OSError) as exc:  # e.g. a dataset whose files are not staged
-            if strict:
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, never a stale chart
+            if strict and name in self._tables:
                 raise
-            self.status.value = f"<span style='color:#b00'>{_esc(exc)}</span>"
-            self.table = _empty_table()
-            self.draw(self.table)
+            self._fail("cannot be loaded", exc)
             return
+        if reference is not None and reference not in data.references:
+            why = (
+                "shares no item with the judges"
+                if reference in data.omitted_references
+                else "is not a human or gold rater of the dataset"
+            )
+            raise ValueError(f"reference: {reference!r} {why}; expected one of {data.references}")
         self._hold = True
         try:
             stats = _statistics(data.protocol)
@@ -868,16 +993,59 @@ class Explorer:
             chosen = [j for j in (judges or []) if j in models] or models[:1]
             self.judges.value = tuple(chosen)
             self._update_strategies(reset=True)
-            self.reference.options = data.references
-            if reference is not None and reference not in data.references:
-                raise ValueError(f"reference: {reference!r} is not one of {data.references}")
-            self.reference.value = reference or (data.references[0] if data.references else None)
+            self.reference.options = [(_reference_title(r), r) for r in data.references]
+            self.reference.value = reference or data.default_reference(data.raters_of(chosen))
+            self.reference.tooltip = self._reference_help(data)
             self.slice_by.options = list(data.slices)
             want = slice_by if slice_by in data.slices else OVERALL
             self.slice_by.value = want
         finally:
             self._hold = False
         self.refresh()
+
+    def _reset_selection(self, name: str) -> None:
+        """Clear every control and view that belongs to a dataset (before loading ``name``)."""
+        self._clear_items()
+        self._hold = True
+        try:
+            self.judges.options = []
+            self.strategy.options = ["(all)"]
+            self.strategy.value = "(all)"
+            self.reference.options = []
+            self.slice_by.options = [OVERALL]
+            self.slice_by.value = OVERALL
+        finally:
+            self._hold = False
+        self.table = _empty_table()
+        self.draw(self.table, title=f"{name}: loading…")
+        self.status.value = f"<i>Loading <b>{_esc(name)}</b>…</i>"
+
+    def _fail(self, what: str, exc: BaseException | str) -> None:
+        """Show why nothing is drawn for the selected dataset: empty chart, no bars, no queue."""
+        name = self.dataset.value
+        reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+        self._clear_items()
+        self.table = _empty_table()
+        self.draw(self.table, title=f"{name}: no chart ({what}, see the status line)")
+        self.status.value = (
+            f"<span style='color:#b00'><b>{_esc(name)}</b>: {_esc(what)}: {_esc(reason)}</span>"
+        )
+
+    @staticmethod
+    def _reference_help(data: _Dataset) -> str:
+        """Tooltip of the reference control: what ``others`` means, what is not offered."""
+        parts = [SAME_FOOTING_HELP] if data.same_footing else []
+        if data.majority_added:
+            parts.append(
+                f"{MAJORITY} is computed from the individual annotators (ties: no majority)."
+            )
+        if data.omitted_references:
+            parts.append(
+                "Not offered (no item in common with the judges): "
+                + ", ".join(data.omitted_references[:5])
+                + (" …" if len(data.omitted_references) > 5 else "")
+            )
+        return " ".join(parts) or "The human (or gold) labels the judges are compared with."
 
     def _update_strategies(self, *, reset: bool = False) -> None:
         """Offer the strategies of the chosen judges; keep the choice unless ``reset``."""
@@ -897,7 +1065,10 @@ class Explorer:
     def _on_control(self, change: dict) -> None:
         if self._hold:
             return
-        if change["owner"] is self.judges:
+        owner = change["owner"]
+        if owner in (self.judges, self.strategy, self.reference):
+            self._clear_items()  # the queue belongs to the previous judge/reference
+        if owner is self.judges:
             self._hold = True
             try:
                 self._update_strategies()
@@ -958,10 +1129,11 @@ class Explorer:
         if not callable(dim):
             return dim.astype("string").fillna("(none)")
         # per (dimension, reference, judge): the judgments of a dataset do not change
-        key = (self.slice_by.value, self.reference.value, judge)
+        reference = _rater_reference(self.reference.value)
+        key = (self.slice_by.value, reference, judge)
         out = self.data.slice_maps.get(key)
         if out is None:
-            out = dim(self.data.judgments, self.reference.value, judge)
+            out = dim(self.data.judgments, reference, judge)
             out = self.data.slice_maps[key] = out.astype("string").fillna("(none)")
         return out.copy()
 
@@ -1017,7 +1189,9 @@ class Explorer:
         DataFrame
             Rows of :func:`workbench.tables.agreement` plus ``slice`` (the bar's
             x value, ``overall`` when not sliced) and ``is_ceiling`` (the
-            human-human rows; their ``judge`` is ``"human ceiling"``).
+            human-human rows; their ``judge`` is ``"human ceiling"``). Judge raters
+            that share no item with the reference are left out (the status line
+            names them); when none is left, ValueError says so.
         """
         raters = self.selected_raters()
         reference = self.reference.value
@@ -1037,6 +1211,14 @@ class Explorer:
             return self._cache[key]
         if not raters or reference is None:
             return _empty_table()
+        unpaired = self._unpaired_raters()
+        raters = [r for r in raters if r not in unpaired]
+        if not raters:
+            raise ValueError(
+                f"no chosen judge rater shares an item with the reference "
+                f"{_reference_title(reference)} ({_some(unpaired)}); pick another judge or "
+                "reference"
+            )
         if self.slice_by.value in PER_JUDGE:
             parts = []
             for rater in raters:
@@ -1050,54 +1232,99 @@ class Explorer:
         self._cache[key] = table
         return table
 
+    def _unpaired_raters(self) -> list[str]:
+        """Chosen judge raters without a labelled item in common with the reference."""
+        reference = self.reference.value
+        return [r for r in self.selected_raters() if not self.data.overlap(reference, [r])]
+
     def _noise_items(self) -> frozenset:
         """Items of this dataset currently annotated as label noise (part of the cache key)."""
         cur = self.store.current(dataset=self.data.name)
         return frozenset(cur.loc[cur["cause"].astype(str) == "label_noise", "item_id"].astype(str))
 
     def refresh(self) -> None:
-        """Recompute (or fetch from cache) the agreement table and redraw the chart."""
+        """Recompute (or fetch from cache) the agreement table and redraw the chart.
+
+        Any failure (no overlap between judge and reference, a bad combination, an
+        error of the computation) clears the chart, the bar list and the queue and
+        shows the reason with the dataset's name in :attr:`status`; the chart never
+        keeps bars of an earlier selection.
+        """
         if self._hold:
             return
         try:
             with self._busy("computing agreement with bootstrap CIs"):
                 table = self.compute()
-        except Exception as exc:  # shown in the UI: a bad combination must not kill the app
-            self.status.value = f"<span style='color:#b00'>{_esc(exc)}</span>"
-            table = _empty_table()
-        else:
-            self.status.value = self._describe(table)
+        except Exception as exc:  # noqa: BLE001 - shown in the UI: a bad choice must not kill the app
+            self._fail("no chart for this choice", exc)
+            return
+        if table.empty:
+            self._fail("no chart for this choice", self._why_empty())
+            return
         self.table = table
         t0 = time.perf_counter()
         self.draw(table)
         self.timings["draw"] = time.perf_counter() - t0
+        self.status.value = self._describe(table)
+
+    def _why_empty(self) -> str:
+        """Why :meth:`compute` has no row for the current controls."""
+        data = self.data
+        if not data.judges:
+            return "no LLM or metric judge in this dataset: nothing to compare with people"
+        if not self.selected_raters():
+            return "no judge rater for the chosen judges and strategy; pick a judge"
+        if self.reference.value is None:
+            return "no human or gold reference that shares items with the judges"
+        return "no comparable judgments"
 
     def _describe(self, table: pd.DataFrame) -> str:
-        if table.empty:
-            return "<i>No comparable judgments for this choice.</i>"
-        n = int(table.loc[~table["is_ceiling"], "n_items"].max())
+        """The status line: dataset, reference, each bar's number (NaN: an em dash and why)."""
+        judges = table[~table["is_ceiling"]]
+        n = judges["n_items"].max() if len(judges) else np.nan
+        reference = self.reference.value
+        unpaired = self._unpaired_raters()
+        drawn = [r for r in self.selected_raters() if r not in unpaired]
         ceiling = (
             "grey = human-human ceiling"
             if table["is_ceiling"].any()
             else "no human ceiling (fewer than two individual annotators)"
         )
-        return (
-            f"<small>{len(self.selected_raters())} judge rater(s) vs "
-            f"<b>{_esc(self.reference.value)}</b> · up to {n} items per bar · 95% bootstrap CI "
-            f"({self.n_resamples} resamples) · {ceiling}</small>"
+        footing = (
+            f" <span title='{_esc(SAME_FOOTING_HELP)}'>(same footing as the ceiling; "
+            f"queue: {MAJORITY})</span>"
+            if reference == SAME_FOOTING
+            else ""
         )
+        head = (
+            f"<b>{_esc(self.data.name)}</b> · {len(drawn)} judge rater(s) vs "
+            f"<b>{_esc(vocab.OTHERS if reference == SAME_FOOTING else reference)}</b>{footing} · up to "
+            f"{_fmt(n, 0)} items per bar · 95% bootstrap CI ({self.n_resamples} resamples) · "
+            f"{ceiling}"
+        )
+        if unpaired:
+            head += (
+                f"<br><span style='color:#b00'>not drawn (no item in common with the "
+                f"reference): {_esc(_some(unpaired))}</span>"
+            )
+        return f"<small>{head}<br>{_bar_summary(table)}</small>"
 
     # ------------------------------------------------------------------ drawing
-    def draw(self, table: pd.DataFrame) -> None:
-        """Redraw the chart from an agreement table: one bar trace per judge + the ceiling."""
+    def draw(self, table: pd.DataFrame, *, title: str | None = None) -> None:
+        """Redraw the chart from an agreement table: one bar trace per judge + the ceiling.
+
+        The title names the dataset (``title`` replaces it, e.g. for an empty chart).
+        """
         traces = _bar_traces(table)
         layout = self._base_layout()
-        layout["yaxis"]["title"] = dict(text=self.statistic.value.replace("_", " "))
-        if self.slice_by.value != OVERALL:
+        statistic = self.statistic.value or ""
+        layout["yaxis"]["title"] = dict(text=statistic.replace("_", " "))
+        if self.slice_by.value not in (OVERALL, None):
             layout["xaxis"]["title"] = dict(text=_plotly_text(self.slice_by.value, 60))
+        if title is None:
+            title = f"{self.dataset.value}: agreement with {_reference_title(self.reference.value)}"
         layout["title"] = dict(
-            text=f"{_plotly_text(self.dataset.value, 40)}: agreement with "
-            f"{_plotly_text(str(self.reference.value), 40)}",
+            text=_plotly_text(title, 90),
             font=dict(size=14),
             x=0.01,
             y=0.98,
@@ -1170,7 +1397,7 @@ class Explorer:
         if slicer is not None:
             items = slicer.index[slicer == str(slice_value)]
             df = df[df["item_id"].isin(items)]
-        reference = self.reference.value
+        reference = _rater_reference(self.reference.value)
         with self._busy("finding disagreements"):
             if ceiling:
                 queue = _human_splits(df)
@@ -1198,6 +1425,8 @@ class Explorer:
         finally:
             self._hold = False
         what = "humans split" if ceiling else f"{judge} ≠ {reference}"
+        if not ceiling and reference != self.reference.value:  # others' majority
+            what += f" (the per-item majority standing in for {vocab.OTHERS})"
         more = f" (first {MAX_QUEUE} shown)" if len(queue) > MAX_QUEUE else ""
         self.queue_title.value = (
             f"<b>{len(queue)} items</b>{more} ({_esc(what)}; slice {_esc(slice_value)}), "
@@ -1308,7 +1537,7 @@ class Explorer:
                 item_id=self.item_id,
                 version=self.data.version,
                 judge=self._judge_for_annotation(),
-                reference=self.reference.value,
+                reference=_rater_reference(self.reference.value),
                 annotator=annotator,
                 **fields,
             )
@@ -1389,9 +1618,129 @@ def _empty_table() -> pd.DataFrame:
             "ci_low": pd.Series(dtype="float64"),
             "ci_high": pd.Series(dtype="float64"),
             "n_items": pd.Series(dtype="int64"),
+            "gap_to_ceiling": pd.Series(dtype="float64"),
+            "gap_ci_low": pd.Series(dtype="float64"),
+            "gap_ci_high": pd.Series(dtype="float64"),
+            "note": pd.Series(dtype="string"),
             "is_ceiling": pd.Series(dtype="bool"),
         }
     )
+
+
+def _some(names: Sequence[str], limit: int = 3) -> str:
+    """A short list of names for a message.
+
+    >>> _some(["a", "b"]), _some(["a", "b", "c", "d", "e"])
+    ('a, b', 'a, b, c and 2 more')
+    """
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _fmt(value: object, digits: int = 3) -> str:
+    """A number for the status line and the hover: an em dash when it is NaN or missing.
+
+    >>> _fmt(0.71234), _fmt(float("nan")), _fmt(None), _fmt(-0.05, 2), _fmt(974.0, 0)
+    ('0.712', '—', '—', '−0.05', '974')
+    """
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    if not np.isfinite(x):
+        return "—"
+    return f"{x:.{digits}f}".replace("-", "−")
+
+
+def _interval(low: object, high: object) -> str:
+    """``[low, high]``, or ``no interval`` when an end is NaN.
+
+    >>> _interval(0.1, 0.25), _interval(float("nan"), 0.3)
+    ('[0.100, 0.250]', 'no interval')
+    """
+    if _fmt(low) == "—" or _fmt(high) == "—":
+        return "no interval"
+    return f"[{_fmt(low)}, {_fmt(high)}]"
+
+
+def _row_text(row: Mapping[str, Any]) -> str:
+    """One bar in words: estimate, interval, n, the gap to the ceiling, the note.
+
+    >>> _row_text({"estimate": 0.7, "ci_low": 0.6, "ci_high": 0.8, "n_items": 50,
+    ...            "gap_to_ceiling": -0.1, "gap_ci_low": -0.2, "gap_ci_high": 0.0, "note": ""})
+    '0.700 [0.600, 0.800], n=50; gap to ceiling −0.100 [−0.200, 0.000]'
+    >>> _row_text({"estimate": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"),
+    ...            "n_items": 3, "note": "estimate undefined on these pairs"})
+    '— (no interval), n=3 — estimate undefined on these pairs'
+    """
+
+    def ci(low: object, high: object) -> str:
+        text = _interval(low, high)
+        return "(no interval)" if text == "no interval" else text
+
+    out = f"{_fmt(row.get('estimate'))} {ci(row.get('ci_low'), row.get('ci_high'))}"
+    out += f", n={_fmt(row.get('n_items'), 0)}"
+    if _fmt(row.get("gap_to_ceiling")) != "—":
+        gap = ci(row.get("gap_ci_low"), row.get("gap_ci_high"))
+        out += f"; gap to ceiling {_fmt(row.get('gap_to_ceiling'))} {gap}"
+    note = row.get("note")
+    if isinstance(note, str) and note:
+        out += f" — {note}"
+    return out
+
+
+def _common_note(table: pd.DataFrame) -> str:
+    """The parts of ``note`` shared by every judge row (said once in the status line).
+
+    >>> t = pd.DataFrame({"is_ceiling": [False, False], "note": ["a; x", "b; x"]})
+    >>> _common_note(t)
+    'x'
+    """
+    notes = table.loc[~table["is_ceiling"], "note"].fillna("").astype(str)
+    parts = [set(filter(None, n.split("; "))) for n in notes]
+    if not parts:
+        return ""
+    common = set.intersection(*parts)
+    return "; ".join(p for p in notes.iloc[0].split("; ") if p in common)
+
+
+def _bar_summary(table: pd.DataFrame, limit: int = 4) -> str:
+    """The status line's numbers (HTML): each judge's bar, or how many bars lack a value.
+
+    NaN values show as an em dash with the row's note; a note every judge row shares
+    is said once at the end.
+    """
+    common = _common_note(table)
+    shared = set(common.split("; ")) if common else set()
+
+    def own(row: dict) -> dict:
+        note = row.get("note")
+        parts = str(note).split("; ") if isinstance(note, str) and note else []
+        return {**row, "note": "; ".join(p for p in parts if p not in shared)}
+
+    judges = table[~table["is_ceiling"]]
+    if table["slice"].nunique() == 1:
+        lines = [
+            f"{_esc(r['judge'])}: {_esc(_row_text(own(r)))}"
+            for r in judges.head(limit).to_dict("records")
+        ]
+        ceiling = table[table["is_ceiling"]].head(1).to_dict("records")
+        lines += [f"{CEILING}: {_esc(_row_text(own(r)))}" for r in ceiling]
+        out = " · ".join(lines)
+        if len(judges) > limit:
+            out += f" (+{len(judges) - limit} more in the chart)"
+    else:
+        nan = table["estimate"].isna() | table["ci_low"].isna()
+        out = f"{len(table)} bars over {table['slice'].nunique()} slices (numbers in the hover)"
+        if nan.any():
+            notes = [own(r)["note"] for r in table[nan].to_dict("records")]
+            notes = [n for n in notes if n]
+            why = f" (e.g. {notes[0]})" if notes else ""
+            out += f"; {int(nan.sum())} without an estimate or interval (—){why}"
+        out = _esc(out)
+    if common:
+        out += f"<br><i>{_esc(common)}</i>"
+    return out
 
 
 def _normalize_table(table: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
@@ -1442,7 +1791,6 @@ def _bar_traces(table: pd.DataFrame) -> list[go.Bar]:
         est = part["estimate"].to_numpy(dtype=float)
         lo = part["ci_low"].to_numpy(dtype=float)
         hi = part["ci_high"].to_numpy(dtype=float)
-        n = part["n_items"].to_numpy()
         color = "#9e9e9e" if judge.startswith(CEILING) else _PALETTE[i % len(_PALETTE)]
         traces.append(
             go.Bar(
@@ -1459,14 +1807,31 @@ def _bar_traces(table: pd.DataFrame) -> list[go.Bar]:
                     width=3,
                 ),
                 customdata=[[s, judge] for s in part.index],
-                hovertemplate=(
-                    "%{fullData.name}<br>%{x}: %{y:.3f}<br>95% CI [%{text}]<extra></extra>"
-                ),
-                text=[f"{a:.3f}, {b:.3f}; n={k}" for a, b, k in zip(lo, hi, n, strict=True)],
-                textposition="none",
+                hovertemplate="%{fullData.name}<br>%{x}: %{hovertext}<extra></extra>",
+                hovertext=[_hover(r) for r in part.to_dict("records")],
             )
         )
     return traces
+
+
+def _hover(row: Mapping[str, Any]) -> str:
+    """Hover text of one bar (plotly-safe): the number, CI, n, gap to ceiling, note.
+
+    >>> _hover({"estimate": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"),
+    ...         "n_items": 0, "note": "no item in common with the reference <gold>"})
+    '—<br>95% CI: no interval; n=0<br>no item in common with the reference &lt;gold&gt;'
+    """
+    text = (
+        f"{_fmt(row.get('estimate'))}<br>95% CI: {_interval(row.get('ci_low'), row.get('ci_high'))}"
+    )
+    text += f"; n={_fmt(row.get('n_items'), 0)}"
+    if _fmt(row.get("gap_to_ceiling")) != "—":
+        gap = _interval(row.get("gap_ci_low"), row.get("gap_ci_high"))
+        text += f"<br>gap to ceiling: {_fmt(row.get('gap_to_ceiling'))} {gap}"
+    note = row.get("note")
+    if isinstance(note, str) and note:
+        text += "<br>" + "<br>".join(_plotly_text(part, 90) for part in note.split("; "))
+    return text
 
 
 def _plotly_text(value: str, width: int) -> str:
