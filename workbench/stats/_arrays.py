@@ -6,7 +6,8 @@ vectors and items x raters matrices keep a numeric dtype and hold anything else 
 sorted distinct labels; scores become floats with missing entries as NaN.
 
 Label kinds. The labels of one array (and the categories compared with it) are all numbers,
-all strings or all booleans (`label_kind`); a mix (``[1, "1"]``, ``[True, 1]``) raises
+all strings or all booleans (`label_kind`, applied by `factorize` to labels and by
+`as_float` to scores, so by every statistic); a mix (``[1, "1"]``, ``[True, 1]``) raises
 ValueError, whether it comes as a list, an object array, a Series or a DataFrame, instead of
 being merged (``True == 1``) or stringified (``np.asarray(["a", np.nan])`` holds ``"nan"``).
 Lists are read element by element (``np.asarray(x, dtype=object)``) so NumPy's own coercion
@@ -31,7 +32,7 @@ dtype('O')
 [[1.0, nan], [2.5, 3.0]]
 >>> missing(vector(["A", float("nan")], "rater_1")).tolist()  # NaN stays missing, not "nan"
 [False, True]
->>> vector([1, "1"], "rater_1")
+>>> infer_categories(vector([1, "1"], "rater_1"), "rater_1")
 Traceback (most recent call last):
 ...
 ValueError: rater_1 mixes label types: number 1 (position 0) and string '1' (position 1); ...
@@ -234,11 +235,8 @@ def _from_sequence(x: Any) -> np.ndarray:
     return out.reshape(obj.shape)
 
 
-def _checked(arr: np.ndarray, name: str) -> np.ndarray:
-    if arr.dtype.kind not in "biuf":
-        arr = arr.astype(object)
-        label_kind(arr, name)
-    return arr
+def _checked(arr: np.ndarray) -> np.ndarray:
+    return arr if arr.dtype.kind in "biuf" else arr.astype(object)
 
 
 def vector(x: Any, name: str) -> np.ndarray:
@@ -253,7 +251,7 @@ def vector(x: Any, name: str) -> np.ndarray:
         arr = _from_sequence(x)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}")
-    return _checked(arr, name)
+    return _checked(arr)
 
 
 def matrix_values(matrix: Any, name: str = "matrix") -> np.ndarray:
@@ -274,7 +272,7 @@ def matrix_values(matrix: Any, name: str = "matrix") -> np.ndarray:
         arr = _from_sequence(matrix)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D items x raters array, got shape {arr.shape}")
-    return _checked(arr, name)
+    return _checked(arr)
 
 
 def missing(values: np.ndarray) -> np.ndarray:
@@ -298,11 +296,20 @@ def sort_categories(values: Sequence[Any], name: str) -> tuple[Any, ...]:
 _SMALL = 1 << 16  # labels that are integers in [0, _SMALL) are coded by direct indexing
 
 
-def factorize(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def factorize(flat: np.ndarray, name: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(codes, uniques)`` like `pandas.factorize` (-1 = missing); fast for small integers.
 
     For integer-valued labels in [0, 65536) the "uniques" are simply 0..max (some unused),
-    found by direct indexing instead of hashing.
+    found by direct indexing instead of hashing. With ``name``, object labels must be of one
+    kind (`label_kind`, ValueError naming ``name``); the check reads only the uniques unless
+    a boolean and a 0 or 1 could have been merged by hashing (``True == 1``).
+
+    >>> factorize(np.array(["b", "a", None, "b"], dtype=object), "rater_1")[0].tolist()
+    [0, 1, -1, 0]
+    >>> factorize(np.array([1, "1"], dtype=object), "rater_1")
+    Traceback (most recent call last):
+    ...
+    ValueError: rater_1 mixes label types: number 1 (position 0) and string '1' (position 1); ...
     """
     kind = flat.dtype.kind
     if kind in "iuf" and flat.size:
@@ -315,13 +322,35 @@ def factorize(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 if nan is not None:
                     codes[nan] = -1
                 return codes, np.arange(int(hi) + 1).astype(flat.dtype)
-    codes, uniques = pd.factorize(flat)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    try:
+        codes, uniques = pd.factorize(flat)
+    except TypeError:  # unhashable labels (lists, dicts)
+        if name is not None:
+            label_kind(flat, name)
+        raise
+    uniques = np.asarray(uniques)
+    if name is not None and flat.dtype == object:
+        _check_uniques(flat, uniques, name)
+    return np.asarray(codes, dtype=np.int64), uniques
+
+
+def _check_uniques(flat: np.ndarray, uniques: np.ndarray, name: str) -> None:
+    """`label_kind` of ``flat`` from its factorized ``uniques`` where that is enough."""
+    kind = pd.api.types.infer_dtype(uniques, skipna=True)
+    if kind in ("string", "empty"):
+        return  # strings hash apart from every other kind
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        u = uniques.astype(float)
+        if not ((u == 0) | (u == 1)).any():
+            return  # no 0 or 1 that a boolean could hide behind
+    elif kind not in ("boolean", "mixed", "mixed-integer"):
+        return  # one other type (bytes, datetime, ...)
+    label_kind(flat, name)
 
 
 def infer_categories(values: np.ndarray, name: str) -> tuple[Any, ...]:
     """Sorted distinct non-missing labels of ``values`` (any shape)."""
-    codes, uniques = factorize(values.ravel())
+    codes, uniques = factorize(values.ravel(), name)
     used = uniques[np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0]
     if used.dtype.kind in "biuf":
         return tuple(np.sort(used).tolist())
@@ -332,6 +361,7 @@ def as_float(values: np.ndarray, what: str) -> np.ndarray:
     """Float copy of ``values`` with missing entries as NaN; ValueError naming ``what`` otherwise."""
     if values.dtype.kind in "biuf":
         return values.astype(float)
+    label_kind(values, what)  # no booleans among numbers, no "1" beside 1
     miss = missing(values)
     out = np.full(values.shape, np.nan)
     try:

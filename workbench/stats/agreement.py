@@ -236,7 +236,7 @@ def _codes(values: np.ndarray, categories: tuple[Any, ...], name: str) -> np.nda
     One hashing pass (`pandas.factorize`, which also flags None/NaN/pd.NA as missing),
     then a lookup of the few distinct labels.
     """
-    raw, uniques = factorize(values.ravel())
+    raw, uniques = factorize(values.ravel(), name)
     return np.take(_lut(raw, uniques, categories, name), raw).reshape(values.shape)
 
 
@@ -359,8 +359,8 @@ def _pair_codes(
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same length, got {a.shape[0]} and {b.shape[0]}"
         )
-    ra, ua = factorize(a)
-    rb, ub = factorize(b)
+    ra, ua = factorize(a, names[0])
+    rb, ub = factorize(b, names[1])
     keep = (ra >= 0) & (rb >= 0)
     # only complete pairs count: a label seen only beside a missing value is dropped with
     # its item (it neither enters the inferred category set nor is checked against it)

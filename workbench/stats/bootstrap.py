@@ -52,7 +52,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from ._arrays import check_category_count, factorize, matrix_values, vector
+from ._arrays import check_category_count, factorize, label_kind, matrix_values, vector
 from ._sparse import item_counts
 
 __all__ = [
@@ -655,7 +655,7 @@ def _fleiss_linearised_se(matrix: Any) -> float:
     Per-item category counts are sparse (`item_counts`), so many categories cost O(n R).
     """
     values = matrix_values(matrix)
-    codes = factorize(values.ravel())[0].reshape(values.shape)
+    codes = factorize(values.ravel(), "matrix")[0].reshape(values.shape)
     item, cat, cnt = item_counts(codes)
     r = np.bincount(item, weights=cnt, minlength=values.shape[0])
     keep = r >= 2
@@ -681,6 +681,8 @@ def _fleiss_linearised_se(matrix: Any) -> float:
 def _complete_pairs(r1: npt.ArrayLike, r2: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Both label arrays without the items where either side is missing (None/NaN/pd.NA)."""
     a, b = vector(r1, "rater_1").astype(object), vector(r2, "rater_2").astype(object)
+    label_kind(a, "rater_1")
+    label_kind(b, "rater_2")
     if a.shape != b.shape:
         raise ValueError(f"data: expected two 1-D arrays of one length, got {a.shape}, {b.shape}")
     keep = ~(np.asarray(pd.isna(a)) | np.asarray(pd.isna(b)))

@@ -24,7 +24,15 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as _scipy_stats
 
-from ._arrays import as_float, check_dense, infer_categories, missing, pow2_scale, vector
+from ._arrays import (
+    as_float,
+    check_dense,
+    infer_categories,
+    label_kind,
+    missing,
+    pow2_scale,
+    vector,
+)
 from .agreement import Sufficient
 
 __all__ = ["kendall_tau", "pearson", "spearman"]
@@ -61,6 +69,7 @@ def _prepare(rater_1, rater_2, level, systems, groups):
             raise ValueError(f"{name} must have one label per item ({x.size}), got {labels.size}")
         if missing(labels).any():
             raise ValueError(f"{name} has missing labels")
+        label_kind(labels, name)
     bad = np.isnan(x) | np.isnan(y)
     x, y = np.where(bad, np.nan, x), np.where(bad, np.nan, y)
     return x, y, labels
