@@ -129,9 +129,9 @@ def _toy_board() -> pd.DataFrame:
 
 def test_rank_correlation_bc_toy_contains_estimate():
     lb = _toy_board()
-    bc = rank_correlation(lb).set_index("statistic")
+    bc = rank_correlation(lb, method="bc").set_index("statistic")
     pct = rank_correlation(lb, method="percentile").set_index("statistic")
-    basic = rank_correlation(lb, method="basic").set_index("statistic")
+    basic = rank_correlation(lb).set_index("statistic")  # the default
     # z0 = Phi^-1(0.7) as in test_bias_corrected_interval_hand_z0: [0.5449, 0.9990].
     assert bc.loc["pearson_rank", ["estimate", "ci_low", "ci_high"]].tolist() == pytest.approx(
         [0.8, 0.5449, 0.9990], abs=1e-4
@@ -141,6 +141,7 @@ def test_rank_correlation_bc_toy_contains_estimate():
     assert pct.loc["pearson_rank", ["ci_low", "ci_high"]].tolist() == pytest.approx([0.42, 0.98])
     assert basic.loc["pearson_rank", ["ci_low", "ci_high"]].tolist() == pytest.approx([0.62, 1.0])
     assert (bc["ci_method"] == "paired bootstrap bias-corrected percentile").all()
+    assert (basic["ci_method"] == "paired bootstrap basic").all()
     assert (pct["ci_method"] == "paired bootstrap percentile").all()
     # Kendall: estimate (5 - 1) / 6 = 2/3; resamples 1, 2/3, 1/3, 1/3, 1/3 -> also p = 0.7.
     assert bc.loc["kendall_tau", "estimate"] == pytest.approx(2 / 3)
@@ -162,9 +163,18 @@ def test_rank_correlation_llmfao_bc_interval_contains_estimate(loaded):
     # (resampling adds noise to both rankings); with 200 resamples (seed 0) the percentile
     # interval of crowd vs GPT-3.5-Instruct Kendall's tau ends below its estimate 0.5406.
     lb = leaderboard(loaded("llmfao"), n_resamples=200, rng=0)
-    bc = rank_correlation(lb, reference="human")
+    bc = rank_correlation(lb, reference="human", method="bc")
     pct = rank_correlation(lb, reference="human", method="percentile")
+    basic = rank_correlation(lb, reference="human")  # the default
     pd.testing.assert_series_equal(bc["estimate"], pct["estimate"])
+    # basic = the percentile interval reflected about the estimate: where the percentile
+    # interval ends below the estimate, the basic one starts above it, and the note says so
+    outside = (basic["ci_low"] > basic["estimate"]) | (basic["estimate"] > basic["ci_high"])
+    assert outside.tolist() == (pct["ci_high"] < pct["estimate"]).tolist()
+    assert outside.any() and basic.loc[outside, "note"].str.contains("estimate").all()
+    np.testing.assert_allclose(
+        basic["ci_low"], np.maximum(2 * pct["estimate"] - pct["ci_high"], -1), atol=1e-12
+    )
     gpt35_tau = (pct["judge"] == "gpt-3.5-turbo-instruct") & (pct["statistic"] == "kendall_tau")
     assert (pct.loc[gpt35_tau, "ci_high"] < pct.loc[gpt35_tau, "estimate"]).all()
     assert (bc["ci_low"] <= bc["estimate"]).all() and (bc["estimate"] <= bc["ci_high"]).all()
