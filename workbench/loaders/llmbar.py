@@ -36,10 +36,17 @@ Two datasets live in this module.
       ``stop`` or empty (``length``, ``content management policy``) is
       appended as ``[finish_reason: ...]``.
     - ``Rating*`` strategies rate each output alone (``score_1``, ``score_2``)
-      and the authors derive both "orders" from the same two scores, breaking
-      a tie (or an unparsable score: 5 empty GPT-4 scores) toward the
-      first-presented output: ``AB`` -> "1", ``BA`` -> "2". Their ``BA`` row is
-      thus not a second presentation. ``raw`` is the JSON
+      and the authors derive both "orders" from the same two scores
+      (princeton-nlp/LLMBar ``LLMEvaluator/evaluate.py`` @ caa7bee,
+      ``annotate()``, Rating branch: ``swap = False`` -> "1" if s1 > s2 else
+      "2"; ``swap = True`` -> "2" if s2 > s1 else "1"). A score tie therefore
+      goes to the *second-presented* output in both orders (``AB`` -> "2",
+      ``BA`` -> "1": 714 tied pairs in each order in the staged files), and an
+      unparsable score (5 empty GPT-4 scores; the ``except`` branch) to the
+      *first-presented* one (``AB`` -> "1", ``BA`` -> "2"). Their ``BA`` row is
+      thus not a second presentation, and a tie-broken verdict says nothing
+      about position (:func:`workbench.bias.position_preference` sets such
+      verdicts apart). ``raw`` is the JSON
       ``{"score_1": ..., "score_2": ..., "winner": ...}`` and ``explanation``
       lists the two score texts; ``label`` is the authors' winner.
     - Not staged: ``Swap`` / ``Swap_CoT`` ``result.json`` (size), so those
