@@ -18,7 +18,8 @@ def published_plot(
     """Each published number against its reproduction, relative to the published scale.
 
     Points are ``reproduced / published`` (1 = identical) per quantity, coloured by
-    status (``reproduced`` / ``differs``), so differences across papers with
+    status (``reproduced`` / ``differs``; ``not computed`` rows at 0 with their reason on
+    hover), so differences across papers with
     different units share one axis.
 
     Parameters
@@ -48,23 +49,35 @@ def published_plot(
     df["row"] = df["paper"].astype(str) + ": " + df["quantity"].astype(str)
     df = df.iloc[::-1]
     fig = go.Figure()
-    colours = {"reproduced": OKABE_ITO["bluish_green"], "differs": OKABE_ITO["vermillion"]}
-    symbols = {"reproduced": "circle", "differs": "x"}
-    for status in ("reproduced", "differs"):
+    colours = {
+        "reproduced": OKABE_ITO["bluish_green"],
+        "differs": OKABE_ITO["vermillion"],
+        "not computed": HUMAN_COLOUR,
+    }
+    symbols = {"reproduced": "circle", "differs": "x", "not computed": "circle-open"}
+    for status in ("reproduced", "differs", "not computed"):
         sub = df[df["status"] == status]
         if sub.empty:
             continue
+        why = sub["reason"] if "reason" in sub else pd.Series("", index=sub.index)
         fig.add_trace(
             go.Scatter(
-                x=sub["ratio"],
+                # a number that could not be computed has no ratio: drawn at 0, its reason on hover
+                x=sub["ratio"] if status != "not computed" else np.zeros(len(sub)),
                 y=sub["row"],
                 mode="markers",
                 name=status,
                 marker={"color": colours[status], "size": 9, "symbol": symbols[status]},
                 customdata=np.stack(
-                    [sub["published"].astype(float), sub["reproduced"].astype(float)], axis=1
+                    [
+                        sub["published"].astype(str),
+                        sub["reproduced"].astype(str),
+                        why.fillna("").astype(str).str.slice(0, 120),
+                    ],
+                    axis=1,
                 ),
-                hovertemplate="%{y}<br>published %{customdata[0]}<br>reproduced %{customdata[1]}<extra></extra>",
+                hovertemplate="%{y}<br>published %{customdata[0]}<br>reproduced %{customdata[1]}"
+                "<br>%{customdata[2]}<extra></extra>",
             )
         )
     fig.add_vline(1.0, line={"color": HUMAN_COLOUR, "dash": "dash", "width": 1})
