@@ -203,6 +203,12 @@ def test_probe_of_another_protocol_notes_or_raises():
     assert out["note"].iloc[0] == "leniency handles binary judgments; this judge has pairwise rows"
     with pytest.raises(ValueError, match=r"leniency: judge 'gpt-4/v': leniency handles binary"):
         bias.leniency(PAIRWISE, judge="gpt-4/v", reference="human")
+    # a hand-made pairwise table without a score column: the same note, not a missing column
+    out, caught = probe_warnings(bias.rating_offset, PAIRWISE.drop(columns="score"), **BOOT)
+    assert len(caught) == 1
+    assert out["note"].tolist() == [
+        "rating_offset handles rating judgments; this judge has pairwise rows"
+    ]
 
 
 def test_no_overlap_with_the_reference():

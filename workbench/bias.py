@@ -2136,7 +2136,7 @@ def rating_offset(
     >>> float(res.loc["mean difference (judge - reference)", "estimate"])  # (1 + 1 + 0 + 0) / 4
     0.5
     """
-    df = _table(df, need=["score"])
+    df = _table(df)
     opts = _opts(n_resamples, confidence_level, rng)
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
