@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import check_option
+from .errors import SchemaError
 from .schema import COLUMNS, conform, validate
 from .vocab import RULES, Rule
 
@@ -310,7 +311,7 @@ def _raw_basis(raw: str) -> str | None:
     """Basis from a ``raw`` JSON object with ``score_1`` / ``score_2``; None otherwise."""
     try:
         obj = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(obj, dict) or "score_1" not in obj or "score_2" not in obj:
         return None
@@ -352,8 +353,6 @@ def verdict_basis(df: pd.DataFrame) -> pd.Series:
     >>> verdict_basis(pd.DataFrame({"raw": raw[:2], "verdict_basis": [None, "choice"]})).tolist()
     ['scores', 'choice']
     """
-    from .errors import SchemaError
-
     out = np.full(len(df), "choice", dtype=object)
     if "raw" in df.columns:
         raw = df["raw"].astype("string")
