@@ -29,6 +29,7 @@ __all__ = [
     "distinct_cells",
     "estimate_block",
     "gap_block",
+    "n_distinct",
     "statistic_specs",
 ]
 
@@ -162,7 +163,11 @@ def estimate_block(
         :data:`MIN_CI_ITEMS` resampling units: the interval and SE are NaN.
     """
     counted = items if item_codes is None else item_codes
-    n_items = {name: _items_used(name, opts, x, y, counted) for name, opts in specs.items()}
+    n_all = n_distinct(counted)
+    n_items = {
+        name: _items_used(name, opts, x, y, counted) if opts.get("ties") == "drop" else n_all
+        for name, opts in specs.items()
+    }
     if x.dtype.kind in "OUS":
         x, y, specs = _encode_labels(x, y, specs, categories)
     base = block_seed(rng)
@@ -194,7 +199,7 @@ def estimate_block(
         out[name] = (
             fast if fast is not None else _resampled(name, opts, x, y, items, h_codes, kw, gen)
         )
-    small = np.unique(items).size < MIN_CI_ITEMS
+    small = n_distinct(items) < MIN_CI_ITEMS
     return {
         name: (e, *((np.nan,) * 3 if small else (lo, hi, se)), n_items[name])
         for name, (e, lo, hi, se) in out.items()
@@ -287,7 +292,7 @@ def gap_block(
             stat, (x, y, blocks), items=units, rng=_group_rng(base, f"gap:{name}"), **kw
         )
         out[name] = (r.estimate, r.ci_low, r.ci_high, r.se)
-    small = np.unique(units).size < MIN_CI_ITEMS
+    small = n_distinct(units) < MIN_CI_ITEMS
     return {
         name: (float(e), *((np.nan, np.nan) if small else (float(lo), float(hi))))
         for name, (e, lo, hi, _se) in out.items()
@@ -346,8 +351,20 @@ def _items_used(
     if name == "percent_agreement" and opts.get("ties") == "drop":
         tie = opts.get("tie_label", "tie")
         kept = (x != tie) & (y != tie)
-        return int(np.unique(items[kept]).size)
-    return int(np.unique(items).size)
+        return n_distinct(items[kept])
+    return n_distinct(items)
+
+
+def n_distinct(codes: np.ndarray) -> int:
+    """Number of distinct values of ``codes``: O(n) for non-negative integer codes.
+
+    >>> n_distinct(np.array([3, 0, 3, 1])), n_distinct(np.array(["a", "b", "a"]))
+    (3, 2)
+    """
+    codes = np.asarray(codes)
+    if codes.dtype.kind in "iu" and (not len(codes) or codes.min() >= 0):
+        return int(np.count_nonzero(np.bincount(codes))) if len(codes) else 0
+    return int(pd.unique(codes.ravel()).size)
 
 
 def _encode_labels(

@@ -40,7 +40,14 @@ from ._frame import (
     with_item_codes,
     xy,
 )
-from .estimate import MIN_CI_ITEMS, block_seed, estimate_block, gap_block, statistic_specs
+from .estimate import (
+    MIN_CI_ITEMS,
+    block_seed,
+    estimate_block,
+    gap_block,
+    n_distinct,
+    statistic_specs,
+)
 from .pairs import ceiling_pairs, judge_pairs, others_pairs, reference_values, resolve_reference
 
 __all__ = [
@@ -321,6 +328,7 @@ class PreparedPairs:
             humans = block[humans_col].to_numpy(object).astype(str) if humans_col else None
             opts = dict(aggregate=self.aggregate, categories=self.categories, **kw)
             est = estimate_block(x, y, units, humans, specs, item_codes=items, **opts)
+            n_units = n_distinct(units)
             gap = self._gap(block, x, y, specs, **opts) if gaps else {}
             for name, (e, lo, hi, se, n_used) in est.items():
                 g = gap.get(name, (np.nan, np.nan, np.nan))
@@ -339,7 +347,7 @@ class PreparedPairs:
                         "gap_to_ceiling": g[0],
                         "gap_ci_low": g[1],
                         "gap_ci_high": g[2],
-                        "note": self._note(kind, e, lo, np.unique(units).size, g),
+                        "note": self._note(kind, e, lo, n_units, g),
                     }
                 )
         return records
@@ -457,8 +465,10 @@ aggregate='mean', by=())
         ref = vocab.OTHERS_MEAN if protocol == "rating" else vocab.OTHERS
     else:
         loo = None
+        coded = df
         df, ref = resolve_reference(df, "human" if reference is None else reference)
-        df = with_item_codes(df)
+        if df is not coded or ITEM_CODE not in df.columns:  # rows added (a majority): recode
+            df = with_item_codes(df)
     raters = df["rater"].astype("object")
     named = judges is not None
     judges = _judges(df, raters, judges)
