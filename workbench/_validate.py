@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import SchemaError
+from .schema import KEY, REQUIRED
 
 __all__ = [
     "TABLE_KEY",
@@ -102,20 +103,13 @@ def check_columns(df: Any, columns: Sequence[str], arg: str = "df") -> pd.DataFr
 
 # ---------------------------------------------------------------- tidy judgment tables
 
-TABLE_KEY: tuple[str, ...] = ("dataset", "item_id", "rater", "order", "criterion")
+TABLE_KEY: tuple[str, ...] = tuple(KEY)
 """Columns that identify a row of a tidy judgment table (:data:`workbench.schema.KEY`)."""
 
-TABLE_REQUIRED: tuple[str, ...] = (
-    "dataset",
-    "item_id",
-    "protocol",
-    "criterion",
-    "rater",
-    "rater_kind",
-)
-"""Columns :func:`check_table` requires by default (:data:`workbench.schema.REQUIRED`)."""
+TABLE_REQUIRED: tuple[str, ...] = tuple(REQUIRED)
+"""Columns :func:`check_table` requires by default, never NA (:data:`workbench.schema.REQUIRED`)."""
 
-_NOT_NA = ("dataset", "item_id", "protocol", "criterion", "rater", "rater_kind")
+_NOT_NA = TABLE_REQUIRED
 
 
 def _where(df: pd.DataFrame, i: int) -> str:
