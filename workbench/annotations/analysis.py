@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import paths
 from ..vocab import CAUSES
+from .io import read_table
 from .store import AnnotationStore
 
 __all__ = ["exclude", "load"]
@@ -32,8 +33,10 @@ def load(
     Parameters
     ----------
     path : str or Path, optional
-        A SQLite store (default :func:`workbench.paths.annotation_store`) or a
-        ``.jsonl`` export (replayed in memory, the file is only read).
+        A SQLite store (default :func:`workbench.paths.annotation_store`; opened
+        read-only, so a store in a read-only folder loads too), a ``.jsonl``
+        export (replayed in memory, the file is only read), or a ``.csv`` /
+        ``.parquet`` export (read back exactly, :func:`~.io.read_table`).
     include_withdrawn : bool, keyword-only
 
     Returns
@@ -54,11 +57,16 @@ def load(
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"path: no annotation store or export at {path}")
+    if path.suffix in (".csv", ".parquet"):
+        table = read_table(path)
+        if not include_withdrawn:
+            table = table[table["status"].eq("active")].reset_index(drop=True)
+        return table
     if path.suffix == ".jsonl":
         store = AnnotationStore(":memory:")
         store.import_jsonl(path)
     else:
-        store = AnnotationStore(path)
+        store = AnnotationStore(path, read_only=True)
     with store:
         return store.current(include_withdrawn=include_withdrawn)
 

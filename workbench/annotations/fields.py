@@ -29,6 +29,12 @@ __all__ = [
     "FIELDS",
     "HISTORY_COLUMNS",
     "KEY_FIELDS",
+    "MAX_DEPTH",
+    "MAX_LINE_BYTES",
+    "MAX_NAME_LENGTH",
+    "MAX_TAGS",
+    "MAX_TEXT_LENGTH",
+    "OPTIONAL",
     "TAG_SEPARATOR",
     "TIMESTAMP_FORMAT",
     "cell",
@@ -39,6 +45,9 @@ __all__ = [
 
 KEY_FIELDS: tuple[str, ...] = ("dataset", "item_id", "version", "judge", "reference")
 """Fields fixed at creation (what the annotation is about)."""
+
+OPTIONAL: tuple[str, ...] = ("version", "judge", "reference")
+"""Key fields that may be missing (``None``; NA in tables); never an empty string."""
 
 EDITABLE: tuple[str, ...] = ("cause", "bias_tags", "note")
 """Fields :meth:`AnnotationStore.edit` may change."""
@@ -80,6 +89,23 @@ TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 EVENT_KEYS = ("event_id", "annotation_id", "action", "annotator", "timestamp", "payload")
 """Keys of one event (a line of the JSONL export)."""
+
+MAX_NAME_LENGTH = 1_000
+"""Most characters of a name: ``dataset``, ``item_id``, ``version``, ``judge``,
+``reference``, ``annotator`` and each bias tag."""
+
+MAX_TEXT_LENGTH = 100_000
+"""Most characters of free text: ``note`` and a withdrawal ``reason``."""
+
+MAX_TAGS = 100
+"""Most bias tags on one annotation."""
+
+MAX_DEPTH = 4
+"""Deepest nesting of an imported event: event -> payload -> set -> bias_tags list."""
+
+MAX_LINE_BYTES = 4 * 2**20
+"""Longest line of a JSONL import (4 MiB; the largest valid event, an edit with every
+field at its maximum length and every character escaped, is about 2.5 MB)."""
 
 
 def now() -> str:

@@ -4,7 +4,8 @@ The ``events`` table is the append-only log (triggers refuse ``UPDATE`` and
 ``DELETE``); the ``current_annotations`` view folds it into the current state of
 every annotation. ``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`;
 :func:`init_schema` creates the schema in an empty file and runs
-:data:`MIGRATIONS` on an older one.
+:data:`MIGRATIONS` on an older one; :func:`check_schema` checks the version of a
+file opened read-only.
 
 Examples
 --------
@@ -25,9 +26,19 @@ import os
 import sqlite3
 from typing import Any
 
+from ..errors import AnnotationStoreError
 from .fields import EDITABLE, dumps
 
-__all__ = ["MIGRATIONS", "SCHEMA_V1", "SCHEMA_VERSION", "init_schema", "insert_event", "split_sql"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_V1",
+    "SCHEMA_VERSION",
+    "check_schema",
+    "init_schema",
+    "insert_event",
+    "schema_problem",
+    "split_sql",
+]
 
 SCHEMA_VERSION = 1
 """Schema version of the SQLite file (``PRAGMA user_version``)."""
@@ -108,6 +119,73 @@ def split_sql(script: str) -> list[str]:
     return out
 
 
+def schema_problem(
+    path: str | os.PathLike[str], version: int, tables: set[str], *, writable: bool
+) -> str | None:
+    """Why the file at ``path`` cannot be used as a store of :data:`SCHEMA_VERSION`, or ``None``.
+
+    ``version``: its ``PRAGMA user_version``; ``tables``: its tables and views;
+    ``writable``: whether the schema may be created or migrated.
+
+    Examples
+    --------
+    >>> schema_problem("a.sqlite", 0, {"t"}, writable=True)
+    "path: a.sqlite is a SQLite file but not an annotation store (user_version 0, tables ['t']); pick another path"
+    >>> schema_problem("a.sqlite", 0, set(), writable=True) is None  # empty: the schema is created
+    True
+    """
+    if version == SCHEMA_VERSION or (version == 0 and not tables and writable):
+        return None
+    if version == 0 and not tables:
+        return (
+            f"path: {path} is empty (no annotation schema yet); open it once without "
+            "read_only=True to create the schema"
+        )
+    if version == 0:
+        return (
+            f"path: {path} is a SQLite file but not an annotation store "
+            f"(user_version 0, tables {sorted(tables)}); pick another path"
+        )
+    if version > SCHEMA_VERSION:
+        return (
+            f"path: {path} has annotation schema version {version}, newer than "
+            f"the {SCHEMA_VERSION} this workbench understands; upgrade workbench "
+            "(the file is left untouched)"
+        )
+    if not writable:
+        return (
+            f"path: {path} has annotation schema version {version}, older than "
+            f"{SCHEMA_VERSION}; open it once without read_only=True to migrate it"
+        )
+    missing = [v for v in range(version, SCHEMA_VERSION) if v not in MIGRATIONS]
+    if missing:
+        return (
+            f"path: {path} has annotation schema version {missing[0]}; no "
+            f"migration to {SCHEMA_VERSION} is known (the file is left untouched)"
+        )
+    return None
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {
+        r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
+    }
+
+
+def check_schema(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
+    """Refuse a file a read-only store cannot read: not at :data:`SCHEMA_VERSION`.
+
+    Raises
+    ------
+    AnnotationStoreError
+        :func:`schema_problem` with ``writable=False``.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        problem = schema_problem(path, version, _tables(conn), writable=False)
+        raise AnnotationStoreError(problem)
+
+
 def init_schema(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
     """Bring the file behind ``conn`` to :data:`SCHEMA_VERSION`, in one transaction.
 
@@ -115,10 +193,11 @@ def init_schema(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
 
     Raises
     ------
-    ValueError
-        Naming ``path``: a SQLite file that is not an annotation store, a newer
-        schema version, or an older one with no known migration. The file is
-        left untouched (the transaction is rolled back).
+    AnnotationStoreError
+        (a ValueError) naming ``path``: a SQLite file that is not an annotation
+        store, a newer schema version, or an older one with no known migration
+        (:func:`schema_problem`). The file is left untouched (the transaction is
+        rolled back).
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
@@ -126,38 +205,22 @@ def init_schema(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
     conn.execute("BEGIN IMMEDIATE")  # another process may be initialising too
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
-        }
-        if version == 0 and not tables:
+        problem = schema_problem(path, version, _tables(conn), writable=True)
+        if problem is not None:
+            raise AnnotationStoreError(problem)
+        if version == 0:
             for statement in split_sql(SCHEMA_V1):
                 conn.execute(statement)
             version = 1
-        elif version == 0:
-            raise ValueError(
-                f"path: {path} is a SQLite file but not an annotation store "
-                f"(user_version 0, tables {sorted(tables)}); pick another path"
-            )
-        if version > SCHEMA_VERSION:
-            raise ValueError(
-                f"path: {path} has annotation schema version {version}, newer than "
-                f"the {SCHEMA_VERSION} this workbench understands; upgrade workbench "
-                "(the file is left untouched)"
-            )
         while version < SCHEMA_VERSION:
-            if version not in MIGRATIONS:
-                raise ValueError(
-                    f"path: {path} has annotation schema version {version}; no "
-                    f"migration to {SCHEMA_VERSION} is known (the file is left untouched)"
-                )
             for statement in split_sql(MIGRATIONS[version]):
                 conn.execute(statement)
             version += 1
         conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 

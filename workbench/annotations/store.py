@@ -2,9 +2,11 @@
 
 Writes (``add`` / ``edit`` / ``withdraw``) append one event each in a short
 ``BEGIN IMMEDIATE`` transaction; reads fold the log through the
-``current_annotations`` view (:mod:`.sql`). Field checks live in
-:mod:`.validate`, file export and import in :mod:`.io`; the package docstring
-(:mod:`workbench.annotations`) explains durability and files.
+``current_annotations`` view (:mod:`.sql`), and each commit is followed by a
+checkpoint that empties the write-ahead log. Opening the file and translating
+SQLite errors live in :mod:`.connect`, field checks in :mod:`.validate`, file
+export and import in :mod:`.io`; the package docstring
+(:mod:`workbench.annotations`) explains values, durability, errors and files.
 """
 
 from __future__ import annotations
@@ -21,23 +23,31 @@ from typing import Any, Literal
 import pandas as pd
 
 from .. import paths
+from ..errors import AnnotationStoreError
+from .connect import Opened, checkpoint, open_memory, open_store, sqlite_errors
 from .fields import (
     CURRENT_COLUMNS,
     EDITABLE,
     FIELDS,
     HISTORY_COLUMNS,
+    MAX_TEXT_LENGTH,
     TAG_SEPARATOR,
     cell,
     now,
     typed,
 )
 from .io import add_events, export_file, parse_jsonl
-from .sql import init_schema, insert_event
+from .sql import insert_event
 from .validate import check_annotator, check_changes, check_create, check_text, plain_errors
 
 __all__ = ["AnnotationStore"]
 
 _SYNCHRONOUS = ("FULL", "NORMAL")
+_WRITE_HINT = (
+    "To annotate, open it without read_only=True, or, when its folder or file is "
+    "read-only, make them writable or copy the store to a writable folder and open the copy "
+    "(path= or WORKBENCH_ANNOTATIONS)"
+)
 
 
 class AnnotationStore:
@@ -49,6 +59,11 @@ class AnnotationStore:
         SQLite file (created with its directory if missing). Default
         :func:`workbench.paths.annotation_store`. ``":memory:"`` gives a private
         in-memory store (tests, replaying a JSONL file).
+    read_only : bool, keyword-only
+        Only read: nothing is created, migrated or written (an existing store at
+        the current schema version is required). A store whose folder or file is
+        not writable is opened read-only without asking; writing to it then
+        raises :class:`AnnotationStoreError`.
     synchronous : {"FULL", "NORMAL"}, keyword-only
         SQLite ``synchronous`` setting in WAL mode. ``FULL`` (default) fsyncs the
         log at every commit: an acknowledged annotation survives process crashes
@@ -59,21 +74,30 @@ class AnnotationStore:
 
     Raises
     ------
-    ValueError
-        The file is not SQLite, is not an annotation store, or has a schema
-        version this code cannot read or migrate.
+    AnnotationStoreError
+        (a ValueError) naming the path and what to do: the file is not SQLite,
+        not an annotation store, damaged (its write-ahead log included), of a
+        schema version this code cannot read or migrate, or cannot be created.
+        Any later SQLite failure (locked, read-only, disk full, I/O error)
+        raises it too.
 
     Notes
     -----
     Every method opens no transaction longer than one write; the object may be
     shared by threads of one process, and a forked child reopens the file.
     Use one store per process (or ``with AnnotationStore(...) as store:``).
+
+    Examples
+    --------
+    >>> AnnotationStore(":memory:").read_only
+    False
     """
 
     def __init__(
         self,
         path: str | os.PathLike[str] | None = None,
         *,
+        read_only: bool = False,
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         busy_timeout: float = 30.0,
     ):
@@ -81,17 +105,23 @@ class AnnotationStore:
             raise ValueError(f"synchronous: {synchronous!r} is not one of {list(_SYNCHRONOUS)}")
         if not busy_timeout >= 0:
             raise ValueError(f"busy_timeout: expected seconds >= 0, got {busy_timeout!r}")
+        if not isinstance(read_only, bool):
+            raise ValueError(f"read_only: expected True or False, got {read_only!r}")
         self.memory = str(path) == ":memory:"
+        if self.memory and read_only:
+            raise ValueError("read_only: an in-memory store starts empty; there is nothing to read")
         self.path = Path(":memory:") if self.memory else Path(path or paths.annotation_store())
         self.synchronous = synchronous
         self.busy_timeout = float(busy_timeout)
+        self._read_only_requested = read_only
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
+        self._opened: Opened | None = None
         self._pid = -1
         self._connection()  # open now so a bad file fails at construction
 
     def __repr__(self) -> str:
-        return f"AnnotationStore({str(self.path)!r})"
+        mode = ", read_only=True" if self.read_only else ""
+        return f"AnnotationStore({str(self.path)!r}{mode})"
 
     def __enter__(self) -> AnnotationStore:
         return self
@@ -102,72 +132,70 @@ class AnnotationStore:
     def close(self) -> None:
         """Close the connection (reopened on next use)."""
         with self._lock:
-            if self._conn is not None and self._pid == os.getpid():
-                self._conn.close()
-            self._conn = None
+            if self._opened is not None and self._pid == os.getpid():
+                self._opened.close()
+            self._opened = None
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused (``read_only=True``, or a read-only folder or file)."""
+        return self._open().read_only is not None
 
     # ---------------------------------------------------------------- connection
-    def _connection(self) -> sqlite3.Connection:
+    def _open(self) -> Opened:
         with self._lock:
-            if self._conn is not None and self._pid == os.getpid():
-                return self._conn
+            if self._opened is not None and (self._pid == os.getpid() or self.memory):
+                return self._opened  # (forked: the child has its own copy of memory)
             if self.memory:
-                if self._conn is not None:  # forked: the child has its own copy of memory
-                    return self._conn
-                conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                self._opened = open_memory()
             else:
-                if self.path.exists() and self.path.is_dir():
-                    raise ValueError(f"path: {self.path} is a directory, expected a SQLite file")
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(
+                self._opened = open_store(
                     self.path,
-                    isolation_level=None,  # autocommit; transactions are explicit
-                    timeout=self.busy_timeout,
-                    check_same_thread=False,
+                    read_only=self._read_only_requested,
+                    synchronous=self.synchronous,
+                    busy_timeout=self.busy_timeout,
                 )
-            try:
-                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-                if not self.memory:
-                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                    if mode.lower() != "wal":
-                        raise ValueError(
-                            f"path: {self.path}: cannot switch the store to WAL mode "
-                            f"(journal_mode is {mode!r}); is it on a network file system?"
-                        )
-                conn.execute(f"PRAGMA synchronous = {self.synchronous}")
-                conn.execute("PRAGMA foreign_keys = ON")
-                self._init_schema(conn)
-            except sqlite3.DatabaseError as err:
-                conn.close()
-                raise ValueError(
-                    f"path: {self.path} is not a readable SQLite annotation store ({err})"
-                ) from None
-            except BaseException:
-                conn.close()
-                raise
-            self._conn, self._pid = conn, os.getpid()
-            return conn
+            self._pid = os.getpid()
+            return self._opened
 
-    def _init_schema(self, conn: sqlite3.Connection) -> None:
-        init_schema(conn, self.path)
+    def _connection(self) -> sqlite3.Connection:
+        return self._open().conn
 
     def _write(self, fn):
-        """Run ``fn(conn)`` in one BEGIN IMMEDIATE transaction."""
+        """Run ``fn(conn)`` in one BEGIN IMMEDIATE transaction, then empty the log.
+
+        SQLite failures raise :class:`AnnotationStoreError` (the transaction is
+        rolled back: nothing is written); so does a read-only store.
+        """
         with self._lock:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            opened = self._open()
+            if opened.read_only is not None:
+                raise AnnotationStoreError(
+                    f"path: {self.path} is open read-only ({opened.read_only}); nothing was "
+                    f"written. {_WRITE_HINT}"
+                )
+            conn = opened.conn
+            with sqlite_errors(self.path, "writing", busy_timeout=self.busy_timeout):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(conn)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        try:
+                            conn.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass  # the connection is broken; SQLite rolls back on reopen
+                    raise
+            if not self.memory:
+                checkpoint(conn, self.busy_timeout)
             return result
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._connection().execute(sql, params).fetchall()
+            conn = self._connection()
+            with sqlite_errors(self.path, "reading", busy_timeout=self.busy_timeout):
+                return conn.execute(sql, params).fetchall()
 
     _insert = staticmethod(insert_event)
 
@@ -274,6 +302,7 @@ class AnnotationStore:
             Unknown id, withdrawn annotation, unknown or fixed field, bad value.
         """
         with plain_errors():
+            annotation_id = check_text(annotation_id, "annotation_id")
             who = check_annotator(annotator)
             checked = check_changes(changes)
         if not checked:
@@ -308,8 +337,11 @@ class AnnotationStore:
             Unknown id, or already withdrawn.
         """
         with plain_errors():
+            annotation_id = check_text(annotation_id, "annotation_id")
             who = check_annotator(annotator)
-            reason = check_text(reason, "reason", optional=True, nonempty=False)
+            reason = check_text(
+                reason, "reason", optional=True, nonempty=False, max_length=MAX_TEXT_LENGTH
+            )
 
         def write(conn):
             state = self._state(conn, annotation_id)
@@ -394,6 +426,8 @@ class AnnotationStore:
         params: tuple = ()
         where = ""
         if annotation_id is not None:
+            with plain_errors():
+                annotation_id = check_text(annotation_id, "annotation_id")
             if not self._read("SELECT 1 FROM events WHERE annotation_id = ?", (annotation_id,)):
                 raise ValueError(f"annotation_id: {annotation_id!r} is not in the store")
             where, params = "WHERE annotation_id = ?", (annotation_id,)
