@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .. import verdicts, vocab
+from .._validate import check_table
+from ..errors import SchemaError
 from ..schema import COLUMNS as SCHEMA_COLUMNS
 from ..schema import KEY
 
@@ -44,12 +46,19 @@ ITEM_CODE = "_item_code"
 """Internal column: integer code of the item key, made once per table (:func:`with_item_codes`)."""
 
 
-def protocol_of(df: pd.DataFrame) -> str:
-    """The one protocol of ``df``; ValueError when it holds none or several."""
+def protocol_of(df: pd.DataFrame, *, check: bool = True) -> str:
+    """The one protocol of ``df``, after checking the table (:func:`workbench._validate.check_table`).
+
+    Every public entry point of the package calls this first, so a bad table raises
+    :class:`~workbench.errors.SchemaError` naming the column, row and value before any
+    work. ``check=False`` skips the table check (the caller has just done it).
+    """
+    if check:
+        check_table(df)
     # unique first, then object: no conversion of every row of a categorical / string column
     protocols = pd.Series(df["protocol"].dropna().unique()).astype("object").tolist()
     if len(protocols) != 1:
-        raise ValueError(f"df: expected one protocol, got {sorted(protocols)}; filter first")
+        raise SchemaError(f"df: expected one protocol, got {sorted(protocols)}; filter first")
     return protocols[0]
 
 

@@ -415,6 +415,7 @@ def prepare(
     aggregate: Aggregate | None = None,
     ceiling_items: CeilingItems = "judged",
     cluster: str | Callable[[str], Hashable] | None = None,
+    check: bool = True,
 ) -> PreparedPairs:
     """The (judge, reference) and ceiling pairs of :func:`workbench.agreement.agreement`.
 
@@ -426,6 +427,10 @@ def prepare(
         and the seed: a caller slicing the same selection several ways (the
         explorer) prepares once and adds an item-level slice column with
         :meth:`PreparedPairs.with_slice`.
+    check : bool, default True
+        Check the table first (:func:`workbench._validate.check_table`: missing columns,
+        unknown protocols or labels, NA or duplicate keys raise ``SchemaError`` naming the
+        column, row and value); False when the caller has just checked it.
 
     Returns
     -------
@@ -445,7 +450,7 @@ aggregate='mean', by=())
     >>> t[["judge", "estimate", "n_items"]].values.tolist()  # 2 of 3 items agree
     [['j', 0.6666666666666666, 3]]
     """
-    protocol = protocol_of(df)
+    protocol = protocol_of(df, check=check)
     by = check_by(df, by)
     want_ceiling, aggregate = ceiling_options(ceiling, aggregate)
     check_option("ceiling_items", ceiling_items, CEILING_ITEMS)

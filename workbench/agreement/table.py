@@ -179,6 +179,7 @@ def agreement(
         aggregate=aggregate,
         ceiling_items=ceiling_items,
         cluster=cluster,
+        check=False,  # protocol_of above checked the table
     )
     return prep.emit(
         specs,
