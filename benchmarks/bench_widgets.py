@@ -8,7 +8,11 @@ the browser's own rendering is not included).
 Table: 12,500 pairwise items x 8 rows (3 annotators + their majority, 2 judges x 2
 presentation orders) = 100,000 judgments, 8 task categories, responses of 1-400 words.
 
-Run: ``.venv/bin/python benchmarks/bench_widgets.py``
+The explorer's default reference on this table is the others' majority (three
+annotators per item: the ceiling's footing, with the paired gap to the ceiling);
+``--reference human:majority`` measures the previous default.
+
+Run: ``.venv/bin/python benchmarks/bench_widgets.py [--reference human:majority]``
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ def synthetic(n_items: int = N_ITEMS, seed: int = 0) -> pd.DataFrame:
     return schema.validate(schema.conform(pd.concat(parts, ignore_index=True)))
 
 
-def main() -> None:
+def main(reference: str | None = None) -> None:
     t0 = time.perf_counter()
     df = synthetic()
     print(f"table: {len(df):,} judgments, {df['item_id'].nunique():,} items "
@@ -84,10 +88,12 @@ def main() -> None:
         ex = Explorer(
             df,
             judges=["judge-1", "judge-2"],
+            reference=reference,
             store=f"{tmp}/annotations.sqlite",
             n_resamples=1000,
             progress_after=3600,
         )
+        print(f"reference: {ex.reference.value} ({'given' if reference else 'the default'})")
         print(f"first display (prepare table, factors, first chart): "
               f"{time.perf_counter() - t0:.2f} s")  # fmt: skip
         rows = []
@@ -130,4 +136,13 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--reference",
+        default=None,
+        help="human reference (default: the explorer's, others' majority on this table; "
+        "e.g. human:majority)",
+    )
+    main(parser.parse_args().reference)

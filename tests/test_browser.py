@@ -33,6 +33,7 @@ import pandas as pd
 import pytest
 
 from workbench import annotations, schema
+from workbench.widgets import SAME_FOOTING_LABEL
 
 pytestmark = pytest.mark.browser
 
@@ -155,7 +156,9 @@ def test_explorer_user_path_writes_the_store(browser, tmp_path):
     with voila(tmp_path, WORKBENCH_ANNOTATIONS=str(store)) as url:
         page = open_page(browser, url)
         control(page, "Dataset").select_option("pandalm")
-        expect(control(page, "Human reference")).to_have_value("human:majority", timeout=60_000)
+        # the default reference is the ceiling's footing (the <select> shows option labels);
+        # the queue and the stored annotation use the per-item majority for it
+        expect(control(page, "Human reference")).to_have_value(SAME_FOOTING_LABEL, timeout=60_000)
         page.wait_for_selector(".js-plotly-plot .legendtext:text-is('human ceiling')")
         control(page, "Judges").select_option(["pandalm-7b"])
         page.wait_for_selector(".js-plotly-plot .legendtext:text-is('pandalm-7b')", timeout=60_000)
@@ -195,6 +198,60 @@ def test_explorer_user_path_writes_the_store(browser, tmp_path):
     ]
     assert rows["note"].tolist() == ["browser test: both answers wrong"]
     assert annotations.AnnotationStore(store).integrity_check() == ["ok"]
+
+
+def chart_title(page) -> str:
+    return page.locator(".js-plotly-plot .gtitle").first.text_content() or ""
+
+
+def test_explorer_dataset_switch_never_shows_a_stale_chart(browser, tmp_path):
+    """llmbar -> llmfao -> mt_bench -> pandalm: each chart (or its absence) belongs to its dataset.
+
+    mt_bench's files are not in the shared mirror: the page must then show an empty
+    chart titled ``mt_bench: no chart ...`` and the reason, not LLMFAO's bars. No
+    "Error setting state" in the console on any switch.
+    """
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    with voila(tmp_path, WORKBENCH_ANNOTATIONS=str(tmp_path / "a.sqlite")) as url:
+        page = open_page(browser, url)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.wait_for_function(
+            "document.querySelector('.js-plotly-plot .gtitle')?.textContent"
+            ".startsWith('llmbar: agreement with gold')",
+            timeout=60_000,
+        )
+        for name, legend in (
+            ("llmfao", ["gpt-3.5-turbo-instruct", "human ceiling"]),
+            ("mt_bench", None),
+            ("pandalm", ["gpt-3.5-turbo", "human ceiling"]),
+        ):
+            control(page, "Dataset").select_option(name)
+            page.wait_for_function(  # the switch first draws an empty "loading" chart
+                f"(t => t?.startsWith('{name}: ') && !t.endsWith('loading…'))"
+                "(document.querySelector('.js-plotly-plot .gtitle')?.textContent)",
+                timeout=120_000,
+            )
+            page.wait_for_timeout(300)
+            status = page.locator(".widget-html", has_text=f"{name}").first.inner_text()
+            page.screenshot(path=OUTPUT / f"switch-{name}.png")
+            if chart_title(page).startswith(f"{name}: no chart"):  # files not staged
+                assert page.locator(".js-plotly-plot .point path").count() == 0
+                assert page.locator(".js-plotly-plot .legendtext").count() == 0
+                assert "cannot be loaded" in status, status
+                assert control(page, "Judges").locator("option").count() == 0
+                continue
+            assert "agreement with others' majority" in chart_title(page)
+            if legend is not None:
+                names = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+                assert names == legend
+            assert page.locator(".js-plotly-plot .point path").count() == 2
+            assert (
+                expect(control(page, "Human reference")).to_have_value(SAME_FOOTING_LABEL) is None
+            )
+        page.close()
+    # options and index of a select used to reach the page in two messages
+    assert [e for e in errors if "Error setting state" in e] == []
 
 
 def _injection_table() -> pd.DataFrame:

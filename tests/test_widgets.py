@@ -380,6 +380,7 @@ def assert_empty_chart(ex: Explorer, name: str) -> None:
     """Nothing of another selection is on screen: no bars, no bar list, no queue, no item."""
     assert ex.figure.data == ()
     assert ex.figure.layout.title.text.startswith(f"{name}: no chart")
+    assert ex.figure.layout.xaxis.visible is False  # no empty axes that look like data
     assert ex.bar.options == () and ex.bar.value is None
     assert ex.queue is None and ex.queue_select.options == () and ex.item_id is None
     assert ex.table.empty

@@ -983,22 +983,23 @@ class Explorer:
         try:
             stats = _statistics(data.protocol)
             keep = statistic or self.statistic.value
-            self.statistic.options = stats
-            self.statistic.value = keep if keep in stats else stats[0]
-            self.tags.options = _probe_names(data.protocol)
+            _set_choices(self.statistic, stats, keep if keep in stats else stats[0])
+            _set_choices(self.tags, _probe_names(data.protocol), ())
             self.tags.rows = max(2, min(len(self.tags.options), 6))
             self.resolve.disabled = not data.two_orders
             models = data.judge_models()
-            self.judges.options = models
             chosen = [j for j in (judges or []) if j in models] or models[:1]
-            self.judges.value = tuple(chosen)
+            _set_choices(self.judges, models, tuple(chosen))
             self._update_strategies(reset=True)
-            self.reference.options = [(_reference_title(r), r) for r in data.references]
-            self.reference.value = reference or data.default_reference(data.raters_of(chosen))
+            _set_choices(
+                self.reference,
+                [(_reference_title(r), r) for r in data.references],
+                reference or data.default_reference(data.raters_of(chosen)),
+            )
             self.reference.tooltip = self._reference_help(data)
-            self.slice_by.options = list(data.slices)
-            want = slice_by if slice_by in data.slices else OVERALL
-            self.slice_by.value = want
+            _set_choices(
+                self.slice_by, list(data.slices), slice_by if slice_by in data.slices else OVERALL
+            )
         finally:
             self._hold = False
         self.refresh()
@@ -1008,12 +1009,10 @@ class Explorer:
         self._clear_items()
         self._hold = True
         try:
-            self.judges.options = []
-            self.strategy.options = ["(all)"]
-            self.strategy.value = "(all)"
-            self.reference.options = []
-            self.slice_by.options = [OVERALL]
-            self.slice_by.value = OVERALL
+            _set_choices(self.judges, [], ())
+            _set_choices(self.strategy, ["(all)"], "(all)")
+            _set_choices(self.reference, [], None)
+            _set_choices(self.slice_by, [OVERALL], OVERALL)
         finally:
             self._hold = False
         self.table = _empty_table()
@@ -1059,8 +1058,7 @@ class Explorer:
         elif keep not in options:
             preferred = [s for s in ("Vanilla", "Vanilla_NoRules") if s in strategies]
             keep = preferred[0] if preferred else options[-1] if len(strategies) > 3 else "(all)"
-        self.strategy.options = options
-        self.strategy.value = keep
+        _set_choices(self.strategy, options, keep)
 
     def _on_control(self, change: dict) -> None:
         if self._hold:
@@ -1329,6 +1327,19 @@ class Explorer:
             x=0.01,
             y=0.98,
         )
+        if not traces:  # no axes that look like data: say there is nothing to show
+            layout["xaxis"]["visible"] = layout["yaxis"]["visible"] = False
+            layout["annotations"] = [
+                dict(
+                    text="no bars: see the status line above",
+                    showarrow=False,
+                    xref="paper",
+                    yref="paper",
+                    x=0.5,
+                    y=0.5,
+                    font=dict(size=13, color="#777"),
+                )
+            ]
         # A new FigureWidget per draw: a FigureWidget nested in a Box only ships the
         # traces it had when it was created, and creating one costs ~10 ms.
         old = self.chart.children
@@ -1344,8 +1355,7 @@ class Explorer:
                 options.append((f"{sv} · {judge}", (sv, judge)))
         self._hold = True
         try:
-            self.bar.options = options
-            self.bar.value = options[0][1] if options else None
+            _set_choices(self.bar, options, options[0][1] if options else None)
         finally:
             self._hold = False
 
@@ -1356,7 +1366,7 @@ class Explorer:
         self.item_id = None
         self._hold = True
         try:
-            self.queue_select.options = []
+            _set_choices(self.queue_select, [], None)
         finally:
             self._hold = False
         self.queue_title.value = "<b>Items</b>: click a bar (or pick it above and Show items)"
@@ -1420,8 +1430,7 @@ class Explorer:
         options = [(_queue_label(r), str(r["item_id"])) for _, r in shown.iterrows()]
         self._hold = True
         try:
-            self.queue_select.options = options
-            self.queue_select.value = None
+            _set_choices(self.queue_select, options, None)
         finally:
             self._hold = False
         what = "humans split" if ceiling else f"{judge} ≠ {reference}"
@@ -1593,9 +1602,7 @@ class Explorer:
         ]
         self._hold = True
         try:
-            current = self.queue_select.value
-            self.queue_select.options = options
-            self.queue_select.value = current
+            _set_choices(self.queue_select, options, self.queue_select.value)
         finally:
             self._hold = False
 
@@ -1606,6 +1613,19 @@ def _login() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return ""
+
+
+def _set_choices(widget: Any, options: Sequence[Any], value: Any) -> None:
+    """Replace a selection widget's options and value in one message to the page.
+
+    Set one after the other, ipywidgets sends the new option labels and the new
+    index in separate messages, and the page applies the old index to the new
+    options ("Error setting state: Cannot set properties of undefined (setting
+    'selected')" in the browser console). ``hold_sync`` sends both at once.
+    """
+    with widget.hold_sync():
+        widget.options = options
+        widget.value = value
 
 
 def _empty_table() -> pd.DataFrame:
