@@ -568,3 +568,19 @@ def test_llmbar_llmfao_mt_bench_pandalm_never_stale(annotation_store, monkeypatc
         f"gap to ceiling: {widgets._fmt(row['gap_to_ceiling'])}" in ex.figure.data[0].hovertext[0]
     )
     assert "<b>pandalm</b>" in ex.status.value and "mt_bench" not in ex.status.value
+
+
+def test_failed_bar_click_empties_the_queue_and_says_why(explorer, monkeypatch):
+    from workbench.errors import SchemaError
+
+    explorer.show_items(judge="J/Vanilla")
+    assert [v for _, v in explorer.queue_select.options] == ["2", "5"]
+
+    def broken(df, *, judge, reference):
+        raise SchemaError("df: row 3: field 'label': 'X' is not a pairwise label")
+
+    monkeypatch.setattr(widgets, "_disagreements", broken)
+    explorer.show_button.click()  # what a click on the bar does, through the UI
+    assert explorer.queue is None and explorer.queue_select.options == ()
+    assert explorer.item_id is None and "No item open" in explorer.viewer.value
+    assert "<b>toy</b>: no items for J/Vanilla · overall: SchemaError" in explorer.queue_title.value

@@ -970,14 +970,15 @@ class Explorer:
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never a stale chart
             if strict and name in self._tables:
                 raise
-            self._fail("cannot be loaded", exc)
+            self._fail(exc, loading=True)
             return
         if reference is not None and reference not in data.references:
-            why = (
-                "shares no item with the judges"
-                if reference in data.omitted_references
-                else "is not a human or gold rater of the dataset"
-            )
+            if reference in data.omitted_references:
+                why = "shares no item with the judges"
+            elif reference == SAME_FOOTING:
+                why = "needs items with two or more individual human:<id> annotators"
+            else:
+                why = "is not a human or gold rater of the dataset"
             raise ValueError(f"reference: {reference!r} {why}; expected one of {data.references}")
         self._hold = True
         try:
@@ -1019,13 +1020,15 @@ class Explorer:
         self.draw(self.table, title=f"{name}: loading…")
         self.status.value = f"<i>Loading <b>{_esc(name)}</b>…</i>"
 
-    def _fail(self, what: str, exc: BaseException | str) -> None:
+    def _fail(self, exc: BaseException | str, *, loading: bool = False) -> None:
         """Show why nothing is drawn for the selected dataset: empty chart, no bars, no queue."""
         name = self.dataset.value
+        what = "cannot be loaded" if loading else "no chart for this choice"
         reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
         self._clear_items()
         self.table = _empty_table()
-        self.draw(self.table, title=f"{name}: no chart ({what}, see the status line)")
+        why = "cannot be loaded; " if loading else ""
+        self.draw(self.table, title=f"{name}: no chart ({why}see the status line)")
         self.status.value = (
             f"<span style='color:#b00'><b>{_esc(name)}</b>: {_esc(what)}: {_esc(reason)}</span>"
         )
@@ -1079,7 +1082,7 @@ class Explorer:
             self.status.value = "<i>No bar to show.</i>"
             return
         slice_value, judge = self.bar.value
-        self.show_items(judge=judge, slice_value=slice_value)
+        self._show_items_or_say_why(judge=judge, slice_value=slice_value)
 
     def _on_bar_click(self, trace: Any, points: Any, state: Any = None) -> None:
         """Plotly click on a bar: list the items behind it."""
@@ -1087,7 +1090,19 @@ class Explorer:
             return
         i = points.point_inds[0]
         slice_value, judge = trace.customdata[i][:2]
-        self.show_items(judge=str(judge), slice_value=str(slice_value))
+        self._show_items_or_say_why(judge=str(judge), slice_value=str(slice_value))
+
+    def _show_items_or_say_why(self, *, judge: str, slice_value: str) -> None:
+        """:meth:`show_items` for a click: a failure empties the queue and says why."""
+        try:
+            self.show_items(judge=judge, slice_value=slice_value)
+        except Exception as exc:  # noqa: BLE001 - shown in the UI, never a stale queue
+            self._clear_items()
+            self.queue_title.value = (
+                f"<span style='color:#b00'><b>{_esc(self.dataset.value)}</b>: no items for "
+                f"{_esc(judge)} · {_esc(slice_value)}: {_esc(type(exc).__name__)}: "
+                f"{_esc(exc)}</span>"
+            )
 
     def _on_queue(self, change: dict) -> None:
         if change["new"] is not None and not self._hold:
@@ -1254,10 +1269,10 @@ class Explorer:
             with self._busy("computing agreement with bootstrap CIs"):
                 table = self.compute()
         except Exception as exc:  # noqa: BLE001 - shown in the UI: a bad choice must not kill the app
-            self._fail("no chart for this choice", exc)
+            self._fail(exc)
             return
         if table.empty:
-            self._fail("no chart for this choice", self._why_empty())
+            self._fail(self._why_empty())
             return
         self.table = table
         t0 = time.perf_counter()
