@@ -16,6 +16,7 @@ ValueError: resolve: expected one of ['per_order', 'fastchat'], got 'fast'
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ __all__ = [
     "check_option",
     "check_options",
     "check_table",
+    "factorize",
 ]
 
 T = TypeVar("T")
@@ -125,12 +127,49 @@ def _show(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer code per row (-1 = NA) and the distinct values, without a per-row Python loop."""
+_FACTORIZED: collections.OrderedDict[int, tuple[Any, np.ndarray, np.ndarray]] = (
+    collections.OrderedDict()
+)
+"""The last few factorizations of Arrow-backed columns, by the identity of their (immutable)
+Arrow array: validation and the agreement tables then factorize a column once per call."""
+_FACTORIZED_SIZE = 8
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per row (-1 = NA, first-appearance order) and the distinct values.
+
+    Categorical columns use their codes; Arrow-backed columns (pandas' default ``str``
+    and ``string`` dtypes) are factorized once and remembered by the identity of their
+    Arrow array, which is immutable, so :func:`check_table` and the agreement tables that
+    follow it share the work. Do not modify the returned arrays.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize(pd.Series(["b", "a", None, "b"], dtype="string"))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
+    arrow = getattr(values.array, "__arrow_array__", None)
+    key = None
+    if arrow is not None:
+        data = arrow()
+        key = id(data)
+        hit = _FACTORIZED.get(key)
+        if hit is not None and hit[0] is data:
+            _FACTORIZED.move_to_end(key)
+            return hit[1], hit[2]
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.asarray(codes), np.asarray(uniques, dtype=object)
+    out = np.asarray(codes), np.asarray(uniques, dtype=object)
+    if key is not None:
+        _FACTORIZED[key] = (data, *out)  # holds the array, so its id is not reused
+        while len(_FACTORIZED) > _FACTORIZED_SIZE:
+            _FACTORIZED.popitem(last=False)
+    return out
+
+
+_codes = factorize
 
 
 def _vocabulary(
@@ -213,11 +252,12 @@ def _check_duplicates(df: pd.DataFrame, cols: list[str], arg: str) -> None:
             span = int(combined.max()) + 1 if len(combined) else 1
         combined = combined * width + (codes.astype(np.int64) + 1)
         span *= width
-    if span > 4 * len(df) + 1024:  # sparse key space: compact it before counting
-        combined = pd.factorize(combined)[0].astype(np.int64)
-        span = len(df)
-    counts = np.bincount(combined, minlength=1) if len(df) else np.zeros(1, np.int64)
-    if counts.max() < 2:
+    if not len(df):
+        return
+    if span <= 4 * len(df) + 1024:
+        if np.bincount(combined, minlength=1).max() < 2:
+            return
+    elif not pd.Series(combined).duplicated().any():  # sparse key space: one hash pass
         return
     dup = pd.Series(combined).duplicated(keep="first").to_numpy()
     j = int(np.flatnonzero(dup)[0])

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import verdicts, vocab
-from .._validate import check_table
+from .._validate import check_table, factorize
 from ..errors import SchemaError
 from ..schema import COLUMNS as SCHEMA_COLUMNS
 from ..schema import KEY
@@ -72,7 +72,9 @@ def check_by(df: pd.DataFrame, by: Sequence[str] | None, *, criterion: bool = Tr
     missing = [c for c in by if c not in df.columns]
     if missing:
         raise ValueError(f"by: columns {missing} not in the table")
-    if criterion and df["criterion"].astype("object").nunique() > 1 and "criterion" not in by:
+    # distinct values first, then object: no conversion of every row of a string column
+    several = pd.Series(df["criterion"].dropna().unique()).nunique() > 1
+    if criterion and several and "criterion" not in by:
         by = ["criterion", *by]
     return by
 
@@ -124,8 +126,18 @@ def item_codes(block: pd.DataFrame) -> np.ndarray:
 
 
 def with_item_codes(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` plus an integer column coding its item key (dataset, item_id, criterion)."""
-    return df.assign(**{ITEM_CODE: df.groupby(ITEM, sort=False).ngroup().to_numpy()})
+    """``df`` plus an integer column coding its item key (dataset, item_id, criterion).
+
+    Codes 0, 1, ... in order of first appearance (as ``groupby(ITEM, sort=False).ngroup()``),
+    from the column factorizations :func:`workbench._validate.check_table` made (shared).
+    """
+    combined = np.zeros(len(df), dtype=np.int64)
+    for col in ITEM:
+        codes, uniques = factorize(df[col])
+        combined = combined * (len(uniques) + 1) + (codes.astype(np.int64) + 1)
+    if len(df) and combined.max() >= 2**62:  # cannot happen for < 2**20 values per column
+        return df.assign(**{ITEM_CODE: df.groupby(ITEM, sort=False).ngroup().to_numpy()})
+    return df.assign(**{ITEM_CODE: pd.factorize(combined)[0]})
 
 
 # ----------------------------------------------------------------- order resolution
