@@ -306,7 +306,8 @@ def _connect(target: str, busy_timeout: float, *, uri: bool = False) -> sqlite3.
 def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
     problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
-        raise AnnotationStoreError(f"path: {path} is damaged ({'; '.join(problems)}); {RESTORE}")
+        found = "; ".join(" ".join(p.split()) for p in problems)
+        raise AnnotationStoreError(f"path: {path} is damaged (quick_check: {found}); {RESTORE}")
 
 
 def _guarded(conn: sqlite3.Connection, steps) -> sqlite3.Connection:
