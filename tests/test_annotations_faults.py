@@ -55,8 +55,11 @@ def _unprivileged(fn, *args, drop_root: bool = True):
         os.close(read)
         try:
             if drop_root and os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
+                try:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                except OSError as err:
+                    raise _NoNobody(str(err)) from None
             outcome = ("ok", fn(*args))
         except BaseException as err:  # noqa: BLE001 - sent to the parent
             outcome = ("raised", err)
@@ -72,9 +75,15 @@ def _unprivileged(fn, *args, drop_root: bool = True):
         data = fh.read()
     os.waitpid(pid, 0)
     kind, value = pickle.loads(data)
+    if isinstance(value, _NoNobody):
+        pytest.skip(f"running as root and cannot become nobody: {value}")
     if kind == "raised":
         raise value
     return value
+
+
+class _NoNobody(Exception):
+    """The child ran as root and could not drop to ``nobody``."""
 
 
 @pytest.fixture
@@ -498,6 +507,25 @@ def test_read_only_flag_in_writable_place_leaves_no_files(tmp_path):
     assert not (tmp_path / "missing.sqlite").exists()
 
 
+def test_export_into_read_only_folder_raises_naming_the_target(open_dir):
+    _populate(open_dir / "a.sqlite")
+    out = open_dir / "out"
+    out.mkdir(mode=0o555)
+
+    def export(path, target):
+        store = AnnotationStore(path)  # read-only to the child: its folder is not writable
+        try:
+            store.export(target, format="csv")
+        except AnnotationStoreError as err:
+            return str(err)
+        return "exported"
+
+    message = _unprivileged(export, open_dir / "a.sqlite", out / "x.csv")
+    assert message.startswith(f"path: {out / 'x.csv'} cannot be written (Permission denied)")
+    assert "export to a writable folder" in message
+    assert list(out.iterdir()) == []
+
+
 def test_new_store_in_read_only_folder_is_refused(open_dir):
     open_dir.chmod(0o555)
 
@@ -685,13 +713,20 @@ def test_damaged_wal_with_committed_events_is_refused_not_dropped(
         AnnotationStore(path)
     assert "no file was changed" in str(info.value) and "read_only=True" in str(info.value)
     assert _files(tmp_path) == before  # SQLite never saw it: nothing reset, nothing lost
+    copies = set(Path(tempfile.gettempdir()).glob("workbench-annotations-*"))
     with pytest.warns(UserWarning, match="reading what can be read from a private copy"):
         rescue = AnnotationStore(path, read_only=True)
     readable = rescue.current()["annotation_id"].tolist()
     assert len(readable) < len(acked) and readable == acked[: len(readable)]  # a prefix
-    with pytest.raises(AnnotationStoreError, match="private copy of a damaged store"):
+    with pytest.raises(
+        AnnotationStoreError,
+        match=r"private copy of a damaged store\); nothing was written\. Export",
+    ):
         rescue.add(dataset="wal", item_id="x", cause="other", annotator="w")
+    rescued = rescue.export(tmp_path / "rescue" / "events.jsonl", format="jsonl")
+    assert len(rescued.read_text("utf-8").splitlines()) == len(readable)  # one create each
     rescue.close()
+    assert set(Path(tempfile.gettempdir()).glob("workbench-annotations-*")) == copies
     assert _files(tmp_path) == before
 
 

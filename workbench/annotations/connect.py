@@ -37,6 +37,7 @@ import shutil
 import sqlite3
 import tempfile
 import warnings
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,18 +165,46 @@ def sqlite_errors(
 @dataclass
 class Opened:
     """An open store file: the connection, why it is read-only (``None``: writable), and
-    the private copy it reads from, if any (removed by :meth:`close`)."""
+    the folder of the private copy it reads, if any (removed by :meth:`close`, or when the
+    object is collected, by the process that made it: a forked child leaves it alone)."""
 
     conn: sqlite3.Connection
     read_only: str | None = None
-    snapshot: tempfile.TemporaryDirectory | None = None
+    snapshot: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.snapshot is not None:
+            weakref.finalize(self, _remove, self.snapshot, os.getpid())
+
+    def refuse_write(self, path: Path) -> AnnotationStoreError:
+        """The error a write to this read-only store raises: why, and how to annotate."""
+        if self.read_only == REQUESTED:
+            todo = "To annotate, open it without read_only=True"
+        elif self.read_only and "damaged" in self.read_only:
+            todo = (
+                "Export what it holds (format='jsonl'), move the damaged files aside and "
+                "import the export into a new store"
+            )
+        else:
+            todo = (
+                "To annotate, make the folder and the files writable, or copy the store to a "
+                "writable folder and open the copy (path= or WORKBENCH_ANNOTATIONS)"
+            )
+        return AnnotationStoreError(
+            f"path: {path} is open read-only ({self.read_only}); nothing was written. {todo}"
+        )
 
     def close(self) -> None:
         try:
             self.conn.close()
         finally:
             if self.snapshot is not None:
-                self.snapshot.cleanup()
+                _remove(self.snapshot, os.getpid())
+
+
+def _remove(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def checkpoint(conn: sqlite3.Connection, busy_timeout: float) -> None:
@@ -364,8 +393,8 @@ def _open_read_only(path: Path, reason: str, busy_timeout: float) -> Opened:
 
 def _open_snapshot(path: Path, reason: str) -> Opened:
     """Read a private copy of ``path`` and its write-ahead log (the originals stay untouched)."""
-    tmp = tempfile.TemporaryDirectory(prefix="workbench-annotations-")
-    copy = Path(tmp.name) / path.name
+    folder = Path(tempfile.mkdtemp(prefix="workbench-annotations-"))
+    copy = folder / path.name
     try:
         try:
             shutil.copyfile(path, copy)
@@ -385,6 +414,6 @@ def _open_snapshot(path: Path, reason: str) -> Opened:
         with sqlite_errors(path, "opening"):
             conn = _guarded(_connect(str(copy), 0.0), steps)
     except BaseException:
-        tmp.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Opened(conn, reason, tmp)
+    return Opened(conn, reason, folder)

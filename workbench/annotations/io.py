@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from ..errors import LoadError
+from ..errors import AnnotationStoreError, LoadError
 from .fields import CURRENT_COLUMNS, MAX_DEPTH, MAX_LINE_BYTES, OPTIONAL, dumps, typed
 from .sql import insert_event
 from .validate import FieldError, check_event, check_follows
@@ -64,13 +64,23 @@ def export_file(
     *,
     include_withdrawn: bool = False,
 ) -> Path:
-    """Write ``store`` to ``path`` atomically; see :meth:`AnnotationStore.export`."""
+    """Write ``store`` to ``path`` atomically; see :meth:`AnnotationStore.export`.
+
+    Raises
+    ------
+    AnnotationStoreError
+        Naming ``path``: its folder cannot be created or written, or the disk is full
+        (no partial file is left).
+    """
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format: {format!r} is not one of {list(EXPORT_FORMATS)}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as err:
+        raise _unwritable_export(path, err) from None
     try:
         if format == "jsonl":
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -79,14 +89,23 @@ def export_file(
         else:
             df = store.current(include_withdrawn=include_withdrawn)
             if format == "csv":
-                df.to_csv(tmp, index=False)
+                df.to_csv(tmp, index=False, encoding="utf-8")
             else:
                 df.to_parquet(tmp, index=False)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise _unwritable_export(path, err) from None
         raise
     return path
+
+
+def _unwritable_export(path: Path, err: OSError) -> AnnotationStoreError:
+    return AnnotationStoreError(
+        f"path: {path} cannot be written ({err.strerror or err}); export to a writable folder "
+        "with free space (nothing was written there)"
+    )
 
 
 def parse_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

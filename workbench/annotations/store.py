@@ -23,7 +23,6 @@ from typing import Any, Literal
 import pandas as pd
 
 from .. import paths
-from ..errors import AnnotationStoreError
 from .connect import Opened, checkpoint, open_memory, open_store, sqlite_errors
 from .fields import (
     CURRENT_COLUMNS,
@@ -43,11 +42,6 @@ from .validate import check_annotator, check_changes, check_create, check_text, 
 __all__ = ["AnnotationStore"]
 
 _SYNCHRONOUS = ("FULL", "NORMAL")
-_WRITE_HINT = (
-    "To annotate, open it without read_only=True, or, when its folder or file is "
-    "read-only, make them writable or copy the store to a writable folder and open the copy "
-    "(path= or WORKBENCH_ANNOTATIONS)"
-)
 
 
 class AnnotationStore:
@@ -170,10 +164,7 @@ class AnnotationStore:
         with self._lock:
             opened = self._open()
             if opened.read_only is not None:
-                raise AnnotationStoreError(
-                    f"path: {self.path} is open read-only ({opened.read_only}); nothing was "
-                    f"written. {_WRITE_HINT}"
-                )
+                raise opened.refuse_write(self.path)
             conn = opened.conn
             with sqlite_errors(self.path, "writing", busy_timeout=self.busy_timeout):
                 conn.execute("BEGIN IMMEDIATE")
@@ -513,10 +504,16 @@ class AnnotationStore:
         Raises
         ------
         workbench.schema.LoadError
-            (a ValueError) naming the file, the line and the field: malformed
-            JSON, missing or unknown field, bad value, an event id already in the
-            store with different content, or an edit of an annotation never
-            created.
+            (a ValueError) naming the file, the line and the field: a line longer
+            than :data:`~.fields.MAX_LINE_BYTES`, not UTF-8, not JSON (duplicate
+            keys and ``NaN`` included) or nested too deeply; a missing or unknown
+            field; a bad value (type, NUL, lone surrogate, length, vocabulary,
+            id, timestamp format); an event id already in the store or the file
+            with different content; an edit or withdrawal of an annotation never
+            created, or after its withdrawal; an event dated before its
+            annotation's creation or before its previous event in the file.
+        AnnotationStoreError
+            The store cannot be written (read-only, locked, disk full).
         """
         path = Path(path)
         events = list(parse_jsonl(path))

@@ -163,7 +163,7 @@ def _page_size(db: Path) -> int:
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except OSError:  # missing, or unreadable: SQLite reports what it cannot open
         return None
 
 
