@@ -48,6 +48,7 @@ from .sql import check_schema, init_schema
 from .wal import wal_damage
 
 __all__ = [
+    "DAMAGED",
     "REQUESTED",
     "RESTORE",
     "Opened",
@@ -60,6 +61,9 @@ __all__ = [
 
 REQUESTED = "opened with read_only=True"
 """Why a store in a writable place is read-only."""
+
+DAMAGED = "reading a private copy of a damaged store"
+"""Why a store with a damaged write-ahead log is read-only."""
 
 RESTORE = (
     "restore the store from a backup or from its JSONL export (AnnotationStore.import_jsonl "
@@ -180,7 +184,7 @@ class Opened:
         """The error a write to this read-only store raises: why, and how to annotate."""
         if self.read_only == REQUESTED:
             todo = "To annotate, open it without read_only=True"
-        elif self.read_only and "damaged" in self.read_only:
+        elif self.read_only and self.read_only.endswith(DAMAGED):
             todo = (
                 "Export what it holds (format='jsonl'), move the damaged files aside and "
                 "import the export into a new store"
@@ -267,28 +271,30 @@ def open_store(path: Path, *, read_only: bool, synchronous: str, busy_timeout: f
         reason = REQUESTED
     damage = wal_damage(path)
     if damage is not None:
-        wal = path.with_name(path.name + "-wal")
-        if reason is None:
-            raise AnnotationStoreError(
-                f"path: {path}: its write-ahead log {wal.name} is damaged: {damage}. The store "
-                "was not "
-                "opened and no file was changed, so nothing more is lost. To go on: export "
-                "what can be read (AnnotationStore(path, read_only=True).export(..., "
-                "format='jsonl')), move the store and its -wal and -shm files aside (keep them: "
-                "the sqlite3 shell's `.recover` may salvage more), then import the export into "
-                "a new store"
-            )
-        warnings.warn(
-            f"path: {path}: its write-ahead log {wal.name} is damaged: {damage}; reading what can be "
-            "read from a private copy (the files are left as they are)",
-            UserWarning,
-            stacklevel=4,
-        )
-        return _open_snapshot(path, f"{reason}; reading a private copy of a damaged store")
+        return _open_damaged(path, damage, reason)
     with sqlite_errors(path, "opening", busy_timeout=busy_timeout):
         if reason is None:
             return _open_writable(path, synchronous, busy_timeout)
         return _open_read_only(path, reason, busy_timeout)
+
+
+def _open_damaged(path: Path, damage: str, reason: str | None) -> Opened:
+    """A store whose write-ahead log is damaged: refused for writing, else read from a copy."""
+    where = f"path: {path}: its write-ahead log {path.name}-wal is damaged: {damage}"
+    if reason is None:
+        raise AnnotationStoreError(
+            f"{where}. The store was not opened and no file was changed, so nothing more is "
+            "lost. To go on: export what can be read (AnnotationStore(path, read_only=True)"
+            ".export(..., format='jsonl')), move the store and its -wal and -shm files aside "
+            "(keep them: the sqlite3 shell's `.recover` may salvage more), then import the "
+            "export into a new store"
+        )
+    warnings.warn(
+        f"{where}; reading what can be read from a private copy (the files are left as they are)",
+        UserWarning,
+        stacklevel=6,  # the AnnotationStore(...) call
+    )
+    return _open_snapshot(path, f"{reason}; {DAMAGED}")
 
 
 def _make_folder(folder: Path) -> None:
@@ -296,8 +302,8 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise AnnotationStoreError(
-            f"path: {folder} cannot be created as the store's folder ({err.strerror}); choose a writable "
-            "path (path= or WORKBENCH_ANNOTATIONS)"
+            f"path: {folder} cannot be created as the store's folder ({err.strerror}); "
+            "choose a writable path (path= or WORKBENCH_ANNOTATIONS)"
         ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise AnnotationStoreError(
