@@ -358,16 +358,29 @@ def infer_categories(values: np.ndarray, name: str) -> tuple[Any, ...]:
 
 
 def as_float(values: np.ndarray, what: str) -> np.ndarray:
-    """Float copy of ``values`` with missing entries as NaN; ValueError naming ``what`` otherwise."""
+    """Float copy of ``values`` with missing entries as NaN; ValueError naming ``what`` otherwise.
+
+    Scores are finite: NaN (None, pd.NA) marks a missing score, an infinity is refused
+    (naming its position) rather than turned into a NaN statistic or a rank at the end.
+    """
     if values.dtype.kind in "biuf":
-        return values.astype(float)
-    label_kind(values, what)  # no booleans among numbers, no "1" beside 1
-    miss = missing(values)
-    out = np.full(values.shape, np.nan)
-    try:
-        out[~miss] = values[~miss].astype(float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{what} must hold numbers, got {err}") from None
+        out = values.astype(float)
+    else:
+        label_kind(values, what)  # no booleans among numbers, no "1" beside 1
+        miss = missing(values)
+        out = np.full(values.shape, np.nan)
+        try:
+            out[~miss] = values[~miss].astype(float)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{what} must hold numbers, got {err}") from None
+    inf = np.isinf(out)
+    if inf.any():
+        where = tuple(int(i) for i in np.argwhere(inf)[0])
+        at = where[0] if len(where) == 1 else list(where)
+        raise ValueError(
+            f"{what}: {out[where]} at position {at} is not a finite score "
+            "(NaN or None marks a missing score)"
+        )
     return out
 
 

@@ -292,6 +292,12 @@ def weight_matrix(
         return np.eye(k)
     if isinstance(weights, str):
         x = _category_positions(cats)
+        if not np.isfinite(x).all():
+            bad = cats[int(np.flatnonzero(~np.isfinite(x))[0])]
+            raise ValueError(
+                f"{shown} needs finite category values, got {bad!r} (NaN or None marks a "
+                "missing label)"
+            )
         x = x / pow2_scale(x)  # exact; keeps x_max - x_min finite for values near float max
         span = x.max() - x.min() if k > 1 else 1.0
         d = np.abs(x[:, None] - x[None, :]) / span
@@ -517,6 +523,8 @@ def _scott_from_margins(rows, cols, diag, **_):
 
 def _bp_from_margins(rows, cols, diag, *, categories, **_):
     _, _, po, n = _shares(rows, cols, diag)
+    if not len(tuple(categories)):  # no pair with both labels: no category at all
+        return np.full_like(po, np.nan)
     pe = 1.0 / len(tuple(categories))
     return np.where(n > 0, _safe_ratio(po - pe, np.full_like(po, 1.0 - pe)), np.nan)
 

@@ -63,6 +63,8 @@ __all__ = [
     "bootstrap_resample",
     "bootstrap_result",
     "bootstrap_sums",
+    "check_resampling",
+    "generator",
     "item_sums",
     "ordered_patterns",
     "pair_args",
@@ -100,11 +102,53 @@ class BootstrapResult:
     n_items: int
 
 
-def _check_options(n_resamples: int, confidence_level: float, method: str) -> None:
-    if not isinstance(n_resamples, int | np.integer) or n_resamples < 1:
+def check_resampling(n_resamples: Any = 1, confidence_level: Any = 0.95) -> None:
+    """Raise ``ValueError`` naming ``n_resamples`` or ``confidence_level`` when out of range.
+
+    ``n_resamples`` is a positive integer (not a bool); ``confidence_level`` a real number
+    strictly between 0 and 1 (not a string, not NaN).
+
+    Examples
+    --------
+    >>> check_resampling(2000, 0.95)
+    >>> check_resampling(100, "0.95")
+    Traceback (most recent call last):
+    ...
+    ValueError: confidence_level: expected a number in (0, 1), got '0.95'
+    """
+    if (
+        isinstance(n_resamples, bool)
+        or not isinstance(n_resamples, int | np.integer)
+        or n_resamples < 1
+    ):
         raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
-    if not 0 < confidence_level < 1:
+    number = isinstance(confidence_level, int | float | np.integer | np.floating)
+    if isinstance(confidence_level, bool) or not number or not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level: expected a number in (0, 1), got {confidence_level!r}")
+
+
+def generator(rng: Any, name: str = "rng") -> np.random.Generator:
+    """``numpy.random.default_rng(rng)``, with a ``ValueError`` naming ``name`` for a bad seed.
+
+    Examples
+    --------
+    >>> int(generator(0).integers(10)) == int(np.random.default_rng(0).integers(10))
+    True
+    >>> generator(1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: rng: expected None, a non-negative integer or a numpy Generator, got 1.5
+    """
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name}: expected None, a non-negative integer or a numpy Generator, got {rng!r}"
+        ) from None
+
+
+def _check_options(n_resamples: int, confidence_level: float, method: str) -> None:
+    check_resampling(n_resamples, confidence_level)
     if method not in ("percentile", "bca"):
         raise ValueError(f"method: expected 'percentile' or 'bca', got {method!r}")
 
@@ -332,7 +376,7 @@ def bootstrap_sums(
         )
     if not np.all(np.isfinite(c)):
         raise ValueError("contributions: contain NaN or infinite values")
-    gen = np.random.default_rng(rng)
+    gen = generator(rng)
     if counts is None:
         patterns, counts = _distinct_rows(c)
     else:
@@ -480,7 +524,7 @@ def bootstrap_resample(
         raise ValueError(f"data: arrays have different lengths {[len(a) for a in arrays]}")
     if n_rows == 0:
         raise ValueError("data: no rows")
-    gen = np.random.default_rng(rng)
+    gen = generator(rng)
     order, sizes, n = _group_rows(items, n_rows)
     theta = np.asarray(statistic(*arrays), dtype=float)
     one_row = bool(np.all(sizes == 1))

@@ -31,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .bootstrap import check_resampling, generator
+
 __all__ = ["bootstrap_scores", "bradley_terry", "elo", "ranks"]
 
 Method = Literal["bradley_terry", "elo"]
@@ -238,8 +240,7 @@ def bootstrap_scores(
     """
     if method not in ("bradley_terry", "elo"):
         raise ValueError(f"method: expected 'bradley_terry' or 'elo', got {method!r}")
-    if not isinstance(n_resamples, int | np.integer) or n_resamples < 1:
-        raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
+    check_resampling(n_resamples)
     a, b, o, m = _check(model_a, model_b, outcome, n_models)
     g = np.zeros(a.size, dtype=np.int64) if groups is None else np.asarray(groups, np.int64)
     if g.shape != a.shape:
@@ -249,7 +250,7 @@ def bootstrap_scores(
         raise ValueError(f"items: expected {a.size} identifiers, got shape {item_code.shape}")
     n_items = int(item_code.max()) + 1 if item_code.size else 0
     n_groups = int(g.max()) + 1 if g.size else 0
-    gen = np.random.default_rng(rng)
+    gen = generator(rng)
     est = np.stack(
         [
             _fit(a[g == k], b[g == k], o[g == k], np.ones((g == k).sum()), m, method)
