@@ -240,12 +240,38 @@ def _check_scores(df: pd.DataFrame, arg: str) -> None:
         )
 
 
+def _check_key_values(
+    df: pd.DataFrame, col: str, codes: np.ndarray, uniques: np.ndarray, arg: str
+) -> None:
+    """A key column holds values of one type (``"3"`` never equals ``3``) and no empty string."""
+    kind = pd.api.types.infer_dtype(uniques, skipna=True)
+    bad = None
+    if kind.startswith("mixed"):
+        first = type(uniques[0])
+        k = next(k for k, v in enumerate(uniques) if type(v) is not first)
+        bad = (
+            f"{uniques[k]!r} ({type(uniques[k]).__name__}) beside {uniques[0]!r} "
+            f"({first.__name__}): a key column holds one type, or its values never match "
+            "(convert it, e.g. astype(str))"
+        )
+    elif kind == "string":
+        empty = np.flatnonzero(uniques == "")
+        if len(empty):
+            k = int(empty[0])
+            bad = "empty string; a key field names its value (NA is an error too)"
+    if bad is not None:
+        i = int(np.flatnonzero(codes == k)[0])
+        raise SchemaError(f"{arg}: {_where(df, i)}: field {col!r}: {bad}")
+
+
 def _check_duplicates(df: pd.DataFrame, cols: list[str], arg: str) -> None:
     """No two rows share the key ``cols``; name both rows, the key and whether they conflict."""
     combined = np.zeros(len(df), dtype=np.int64)
     span = 1
     for c in cols:
         codes, uniques = _codes(df[c])
+        if c != "order":
+            _check_key_values(df, c, codes, uniques, arg)
         width = len(uniques) + 1  # NA (-1) becomes 0
         if span * width >= 2**62:  # re-number the combined key before it could overflow
             combined = pd.factorize(combined)[0].astype(np.int64)
@@ -303,7 +329,8 @@ def check_table(
        pairwise label on a binary row, no label on a rating row).
     6. ``score`` numeric and finite where present (NA is a missing score).
     7. No duplicate key (:data:`TABLE_KEY`, the key columns present; needs at least
-       ``dataset``, ``item_id`` and ``rater``), whether the repeats conflict or not.
+       ``dataset``, ``item_id`` and ``rater``), whether the repeats conflict or not; each
+       key column holds values of one type (not ``"3"`` beside ``3``) and no empty string.
 
     Parameters
     ----------
