@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import verdicts, vocab
-from .._validate import check_table, factorize
+from .._validate import check_option, check_table, factorize
 from ..errors import SchemaError
 from ..schema import COLUMNS as SCHEMA_COLUMNS
 from ..schema import KEY
@@ -55,6 +55,8 @@ def protocol_of(df: pd.DataFrame, *, check: bool = True) -> str:
     """
     if check:
         check_table(df)
+    if not len(df):
+        raise SchemaError("df: the table has no rows; nothing to compare")
     # unique first, then object: no conversion of every row of a categorical / string column
     protocols = pd.Series(df["protocol"].dropna().unique()).astype("object").tolist()
     if len(protocols) != 1:
@@ -63,15 +65,18 @@ def protocol_of(df: pd.DataFrame, *, check: bool = True) -> str:
 
 
 def check_by(df: pd.DataFrame, by: Sequence[str] | None, *, criterion: bool = True) -> list[str]:
-    """``by`` as a list of columns of ``df``.
+    """``by`` as a list of columns of ``df`` (one name may be given as a string).
 
     ``criterion``: put ``criterion`` first when ``df`` has several criteria (the agreement
     table never pools criteria).
     """
-    by = list(by or [])
+    by = [by] if isinstance(by, str) else list(by or [])
     missing = [c for c in by if c not in df.columns]
     if missing:
         raise ValueError(f"by: columns {missing} not in the table")
+    twice = sorted({c for c in by if by.count(c) > 1})
+    if twice:
+        raise ValueError(f"by: column(s) {twice} listed more than once")
     # distinct values first, then object: no conversion of every row of a string column
     several = pd.Series(df["criterion"].dropna().unique()).nunique() > 1
     if criterion and several and "criterion" not in by:
@@ -191,6 +196,7 @@ def resolved_table(df: pd.DataFrame, resolve: vocab.Rule, by: Sequence[str] = ()
     :func:`workbench.verdicts.resolve_orders` on the schema's columns; the non-schema
     columns named in ``by`` (factor bins, ...) are carried over from the original rows.
     """
+    check_option("resolve", resolve, vocab.RULES)
     extra = [c for c in by if c not in SCHEMA_COLUMNS]
     return _restore_columns(df, verdicts.resolve_orders(_schema_only(df), rule=resolve), extra)
 
@@ -212,6 +218,12 @@ def cluster_index(
     elif callable(cluster):
         ids = items["item_id"]
         mapping = {i: cluster(i) for i in pd.unique(ids)}
+        unhashable = next((v for v in mapping.values() if not isinstance(v, Hashable)), None)
+        if unhashable is not None:
+            raise ValueError(
+                f"cluster: the function returned an unhashable {type(unhashable).__name__} "
+                f"({unhashable!r}); return a string or number per item"
+            )
         values = ids.map(mapping)
     else:
         raise ValueError(

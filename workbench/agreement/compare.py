@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -9,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
+from .._validate import check_option
 from ..stats import testing
-from ..stats.bootstrap import Method
+from ..stats.bootstrap import Method, generator
 from ._frame import (
     ITEM,
     check_by,
@@ -22,8 +24,9 @@ from ._frame import (
     unit_codes,
     xy,
 )
-from .estimate import statistic_specs
+from .estimate import MIN_CI_ITEMS, statistic_specs
 from .pairs import judge_pairs, reference_values, resolve_reference
+from .prepared import AgreementWarning
 
 __all__ = ["compare_judges"]
 
@@ -42,6 +45,7 @@ _COLUMNS = [
     "p_adjusted",
     "adjust_method",
     "n_items",
+    "note",
 ]
 
 
@@ -81,10 +85,20 @@ def compare_judges(
     DataFrame
         Columns ``[*by, "judge_1", "judge_2", "reference", "statistic", "test",
         "estimate", "ci_low", "ci_high", "estimate_1", "estimate_2", "p_value",
-        "p_adjusted", "adjust_method", "n_items"]``. ``test`` is
+        "p_adjusted", "adjust_method", "n_items", "note"]``. ``test`` is
         ``"paired bootstrap"`` (centred bootstrap p-value, items resampled
         once for both judges) or, for ``percent_agreement`` with one judgment
         per item, also ``"mcnemar"`` (estimate = difference in accuracy, no CI).
+        ``note`` says why a value is NaN: fewer than
+        :data:`~workbench.agreement.estimate.MIN_CI_ITEMS` items (no bootstrap interval or
+        p-value; McNemar's exact test stays), or a statistic undefined for a judge (one
+        category, constant scores); an :class:`AgreementWarning` is emitted once then.
+
+    Raises
+    ------
+    ValueError
+        ``judge_2`` is ``judge_1``, a judge is not in the table, or no item has a verdict of
+        both judges and the reference.
 
     Examples
     --------
@@ -103,6 +117,7 @@ def compare_judges(
     """
     protocol = protocol_of(df)
     by = check_by(df, by, criterion=False)
+    check_option("adjust", adjust, vocab.CORRECTIONS)
     if reference == "others":
         raise ValueError("reference: 'others' is not supported by compare_judges; use agreement")
     specs = statistic_specs(statistics, protocol)
@@ -112,8 +127,15 @@ def compare_judges(
     for arg, j in (("judge_1", judge_1), ("judge_2", judge_2)):
         if j not in set(df["rater"].astype("object")):
             raise ValueError(f"{arg}: rater {j!r} not in the table")
+    if judge_1 == judge_2:
+        raise ValueError(f"judge_2: the same rater as judge_1 ({judge_1!r}); name two judges")
     both = _paired(df, judge_1, judge_2, reference_values(df, ref, protocol), protocol, by)
-    gen = np.random.default_rng(rng)
+    if both.empty:
+        raise ValueError(
+            f"judge_1, judge_2: no item (and presentation order) on which {judge_1!r}, "
+            f"{judge_2!r} and the reference {ref!r} all have a verdict; nothing to compare"
+        )
+    gen = generator(rng)
     labels = label_set(df, protocol)
     if labels is not None:  # one category set for both judges and every slice
         specs = {k: {"categories": tuple(labels), **o} for k, o in specs.items()}
@@ -134,6 +156,15 @@ def compare_judges(
     for _, idx in out.groupby(["statistic", "test"]).groups.items():
         out.loc[idx, "p_adjusted"] = testing.adjust_pvalues(out.loc[idx, "p_value"], method=adjust)
     out["adjust_method"] = adjust
+    out["note"] = out["note"].astype("string")
+    noted = out["note"] != ""
+    if noted.any():
+        warnings.warn(
+            f"{int(noted.sum())} of {len(out)} rows have a NaN value; see the note column "
+            f"(e.g. {out.loc[noted, 'note'].iloc[0]!r})",
+            AgreementWarning,
+            stacklevel=2,
+        )
     return out[cols]
 
 
@@ -174,20 +205,34 @@ def _block_records(
     items = item_codes(block)
     units = unit_codes(block, clusters)
     base = {**base, "n_items": int(len(np.unique(items)))}
+    n_units = len(np.unique(units))
+    few = n_units < MIN_CI_ITEMS
     records = []
     for name, opts in specs.items():
         r = testing.paired_difference(name, x1, x2, y, items=units, **boot, **opts)
+        notes = []
+        if np.isnan(r.estimate):
+            which = [
+                j for j, e in (("judge_1", r.estimate_1), ("judge_2", r.estimate_2)) if np.isnan(e)
+            ]
+            notes.append(
+                f"{name} undefined for {' and '.join(which) or 'the difference'} on these pairs "
+                "(e.g. a single category or constant scores)"
+            )
+        elif few:
+            notes.append(f"{n_units} items: fewer than {MIN_CI_ITEMS}, no interval or test")
         records.append(
             {
                 **base,
                 "statistic": name,
                 "test": "paired bootstrap",
                 "estimate": r.estimate,
-                "ci_low": r.ci_low,
-                "ci_high": r.ci_high,
+                "ci_low": np.nan if few else r.ci_low,
+                "ci_high": np.nan if few else r.ci_high,
                 "estimate_1": r.estimate_1,
                 "estimate_2": r.estimate_2,
-                "p_value": r.p_value,
+                "p_value": np.nan if few else r.p_value,
+                "note": "; ".join(notes),
             }
         )
         if name == "percent_agreement" and len(np.unique(items)) == len(items):
@@ -204,6 +249,7 @@ def _block_records(
                     "estimate_1": a1,
                     "estimate_2": a2,
                     "p_value": m["p_value"],
+                    "note": "",
                 }
             )
     return records

@@ -10,6 +10,7 @@ through :func:`workbench.agreement.rank_bootstrap.rank_bootstrap`, all resamples
 
 from __future__ import annotations
 
+import inspect
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from .rank_bootstrap import rank_bootstrap
 __all__ = [
     "DEFAULT_STATISTICS",
     "MIN_CI_ITEMS",
+    "SCORE_STATISTICS",
     "block_seed",
     "distinct_cells",
     "estimate_block",
@@ -41,8 +43,8 @@ DEFAULT_STATISTICS: dict[str, tuple[str, ...]] = {
 """Statistics computed by :func:`workbench.agreement.agreement` when ``statistics`` is not given."""
 
 _DEFAULT_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
-    "pairwise": {"krippendorff_alpha": {"level": "nominal"}},
-    "binary": {"krippendorff_alpha": {"level": "nominal"}},
+    "pairwise": {"krippendorff_alpha": {"level": "nominal"}, "gwet_ac2": {"weights": "identity"}},
+    "binary": {"krippendorff_alpha": {"level": "nominal"}, "gwet_ac2": {"weights": "identity"}},
     "rating": {"krippendorff_alpha": {"level": "interval"}, "icc": {"form": "ICC2"}},
 }
 
@@ -77,10 +79,57 @@ def statistic_specs(
     items = statistics.items() if isinstance(statistics, Mapping) else ((s, {}) for s in statistics)
     out = {}
     for name, opts in items:
-        if name not in SUFFICIENT:
+        if not isinstance(name, str) or name not in SUFFICIENT:
             raise ValueError(f"statistics: unknown {name!r}; known: {sorted(SUFFICIENT)}")
+        if opts is not None and not isinstance(opts, Mapping):
+            raise ValueError(f"statistics: options of {name!r}: expected a mapping, got {opts!r}")
         out[name] = {**_DEFAULT_OPTIONS[protocol].get(name, {}), **(opts or {})}
+        _check_statistic(name, out[name], protocol)
+    if not out:
+        raise ValueError(f"statistics: expected at least one name, got {statistics!r}")
     return out
+
+
+SCORE_STATISTICS: tuple[str, ...] = ("pearson", "spearman", "kendall_tau", "icc")
+"""Statistics of numeric scores: only for the rating protocol."""
+
+_ORDERED_OPTIONS: dict[str, tuple[str, Any]] = {
+    "cohen_kappa": ("weights", (None,)),
+    "gwet_ac2": ("weights", ("identity",)),
+    "krippendorff_alpha": ("level", ("nominal",)),
+}
+"""Statistic -> (option, its values that ignore the order of the categories)."""
+_ORDER_EXAMPLE = {"pairwise": ["A", "tie", "B"], "binary": ["incorrect", "correct"]}
+
+
+def _check_statistic(name: str, opts: dict[str, Any], protocol: str) -> None:
+    """Reject a statistic or option the protocol's values cannot carry, and unknown options.
+
+    Pairwise and binary labels have no numeric scale and no order of their own (sorted,
+    A / B / tie puts ``tie`` last): a score statistic is refused, and an order-dependent
+    option (weights, an ordinal or interval level) needs ``categories=`` giving the order.
+    """
+    params = inspect.signature(SUFFICIENT[name].statistic).parameters.values()
+    accepted = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+    unknown = sorted(set(opts) - set(accepted) - {"categories"})
+    if unknown:
+        raise ValueError(
+            f"statistics: {name!r} has no option {unknown[0]!r}; its options are {accepted}"
+        )
+    if protocol == "rating":
+        return
+    if name in SCORE_STATISTICS:
+        raise ValueError(
+            f"statistics: {name!r} needs numeric scores (protocol 'rating'); this table is "
+            f"{protocol}: use {list(DEFAULT_STATISTICS[protocol])}"
+        )
+    option, unordered = _ORDERED_OPTIONS.get(name, (None, ()))
+    if option is not None and opts.get(option) not in unordered and opts.get("categories") is None:
+        raise ValueError(
+            f"statistics: {name!r} with {option}={opts.get(option)!r} depends on the order of "
+            f"the {protocol} labels, which have none: pass categories=[...] in that order "
+            f"(e.g. {_ORDER_EXAMPLE[protocol]}) or {option}={unordered[0]!r}"
+        )
 
 
 def distinct_cells(
@@ -311,7 +360,7 @@ def block_seed(rng: np.random.Generator | int | None) -> int:
     """
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
         return int(rng)
-    return int(np.random.default_rng(rng).integers(2**63))
+    return int(boot.generator(rng).integers(2**63))
 
 
 def _group_rng(base: int, group: str) -> np.random.Generator:

@@ -11,7 +11,9 @@ import pandas as pd
 
 from .. import vocab
 from .._validate import check_columns, check_option
+from ..errors import SchemaError
 from ..stats import ranking
+from ..stats.bootstrap import check_resampling
 from ._frame import (
     ITEM,
     cluster_index,
@@ -21,6 +23,7 @@ from ._frame import (
     resolved_table,
     unit_codes,
 )
+from .estimate import MIN_CI_ITEMS
 
 __all__ = [
     "LEADERBOARD_ITEMS",
@@ -98,7 +101,9 @@ def leaderboard(
         its own group), ``model``, ``score``, ``ci_low``, ``ci_high``,
         ``rank`` (1 = best by descending score; equal scores share the
         smallest rank), ``rank_ci_low``, ``rank_ci_high``, ``n_comparisons``,
-        ``method``. ``attrs["bootstrap"]`` holds the paired bootstrap scores
+        ``method``, ``note`` (why the intervals are NaN: a group with fewer than
+        :data:`~workbench.agreement.estimate.MIN_CI_ITEMS` items, e.g. a single vote,
+        or resamples without variation, e.g. every vote a tie). ``attrs["bootstrap"]`` holds the paired bootstrap scores
         (``groups``, ``models``, ``scores`` of shape (n_resamples, groups,
         models)) used by :func:`rank_correlation`.
 
@@ -119,6 +124,8 @@ def leaderboard(
     if protocol_of(df) != "pairwise":
         raise ValueError("df: leaderboard needs the pairwise protocol")
     check_option("items", items, LEADERBOARD_ITEMS)
+    check_resampling(n_resamples, confidence_level)
+    _check_battles(df)
     clusters = cluster_index(df, cluster)
     df = resolved_table(df, resolve)
     d, key = _votes(df, items)
@@ -129,20 +136,34 @@ def leaderboard(
     b = midx.get_indexer(d["model_b"].astype(str))
     o = d["label"].astype("object").map({"A": 1.0, "B": 0.0, "tie": 0.5}).to_numpy(float)
     g = pd.Index(groups).get_indexer(d["_group"])
+    units = pd.factorize(key)[0] if clusters is None else unit_codes(d, clusters)
     est, boot = ranking.bootstrap_scores(
         a,
         b,
         o,
-        items=pd.factorize(key)[0] if clusters is None else unit_codes(d, clusters),
+        items=units,
         groups=g,
         n_models=len(models),
         method=method,
         n_resamples=n_resamples,
         rng=rng,
     )
-    out = _board(groups, models, g, a, b, est, boot, confidence_level, method)
+    out = _board(groups, models, g, a, b, est, boot, confidence_level, method, units)
     out.attrs["bootstrap"] = {"groups": groups, "models": models, "scores": boot}
     return out
+
+
+def _check_battles(df: pd.DataFrame) -> None:
+    """Both model columns present, and no labelled row comparing a model with itself."""
+    check_columns(df, ["model_a", "model_b"])
+    a, b = df["model_a"].astype("object"), df["model_b"].astype("object")
+    same = (df["label"].notna() & a.notna() & (a == b)).to_numpy(dtype=bool)
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        raise SchemaError(
+            f"df: row {i}: field 'model_b': {df['model_b'].iloc[i]!r} is also model_a; a "
+            "model compared with itself is no battle (drop such rows first)"
+        )
 
 
 def _votes(df: pd.DataFrame, items: LeaderboardItems) -> tuple[pd.DataFrame, pd.Series]:
@@ -173,8 +194,13 @@ def _board(
     boot: np.ndarray,
     confidence_level: float,
     method: str,
+    units: np.ndarray,
 ) -> pd.DataFrame:
-    """The leaderboard rows: scores, ranks and their percentile intervals per (group, model)."""
+    """The leaderboard rows: scores, ranks and their percentile intervals per (group, model).
+
+    A group with fewer than :data:`MIN_CI_ITEMS` resampling units gets NaN intervals, and an
+    interval whose resamples all agree (every vote a tie, one vote) is NaN; ``note`` says so.
+    """
     alpha = (1 - confidence_level) / 2
     rk = ranking.ranks(est)
     brk = ranking.ranks(boot)
@@ -187,21 +213,31 @@ def _board(
         n_cmp = np.bincount(a[sel], minlength=len(models)) + np.bincount(
             b[sel], minlength=len(models)
         )
+        n_units = len(np.unique(units[sel]))
         for m, model in enumerate(models):
             if n_cmp[m] == 0:
                 continue
+            interval = (lo[k, m], hi[k, m], rlo[k, m], rhi[k, m])
+            note = ""
+            if n_units < MIN_CI_ITEMS:
+                note = f"{n_units} items: fewer than {MIN_CI_ITEMS}, no interval"
+            elif np.isfinite(lo[k, m]) and lo[k, m] == hi[k, m]:
+                note = "no interval: the resamples show no variation"
+            if note:
+                interval = (np.nan,) * 4
             records.append(
                 {
                     "rater_group": name,
                     "model": model,
                     "score": est[k, m],
-                    "ci_low": lo[k, m],
-                    "ci_high": hi[k, m],
+                    "ci_low": interval[0],
+                    "ci_high": interval[1],
                     "rank": rk[k, m],
-                    "rank_ci_low": rlo[k, m],
-                    "rank_ci_high": rhi[k, m],
+                    "rank_ci_low": interval[2],
+                    "rank_ci_high": interval[3],
                     "n_comparisons": int(n_cmp[m]),
                     "method": method,
+                    "note": note,
                 }
             )
     out = pd.DataFrame.from_records(records)
@@ -368,8 +404,23 @@ def rank_correlation(
 
     lb = check_columns(leaderboard_df, ["rater_group", "model", "score", "rank"], "leaderboard_df")
     check_option("method", method, RANK_INTERVAL_METHODS)
+    check_resampling(1, confidence_level)
+    dup = lb.duplicated(["rater_group", "model"]).to_numpy()
+    if dup.any():
+        j = int(np.flatnonzero(dup)[0])
+        key = (lb["rater_group"].iloc[j], lb["model"].iloc[j])
+        i = int(np.flatnonzero((lb["rater_group"] == key[0]) & (lb["model"] == key[1]))[0])
+        raise SchemaError(
+            f"leaderboard_df: rows {i} and {j}: duplicate (rater_group, model) = {key!r}; "
+            "one row per model and group"
+        )
     if reference not in set(lb["rater_group"]):
         raise ValueError(f"reference: rater_group {reference!r} not in the leaderboard")
+    if lb["rater_group"].nunique() < 2:
+        raise ValueError(
+            f"leaderboard_df: only the reference group {reference!r}; no judge group to "
+            "correlate with it"
+        )
     boot = lb.attrs.get("bootstrap")
     ref = lb[lb["rater_group"] == reference].set_index("model")
     records = []
@@ -395,6 +446,9 @@ def rank_correlation(
             cis = {k: (*_fisher_interval(k, r, n, confidence_level), "") for k, r in est.items()}
         few = f"{n} models ranked by both: fewer than 3, no correlation" if n < 3 else ""
         for k, r in est.items():
+            undefined = ""
+            if not few and not np.isfinite(r):
+                undefined = "no correlation: a ranking (or score) is constant or NaN on both sides"
             records.append(
                 {
                     "judge": judge,
@@ -405,7 +459,7 @@ def rank_correlation(
                     "ci_high": float(cis[k][1]),
                     "n_models": n,
                     "ci_method": ci_method,
-                    "note": few or cis[k][2],
+                    "note": few or undefined or cis[k][2],
                 }
             )
     return pd.DataFrame.from_records(records)

@@ -182,7 +182,13 @@ class PreparedPairs:
         """
 
         def add(pairs: pd.DataFrame) -> pd.DataFrame:
-            return pairs.assign(**{column: values(pairs["item_id"]).array})
+            got = values(pairs["item_id"])
+            if np.ndim(got) != 1 or len(got) != len(pairs):
+                raise ValueError(
+                    f"values: expected one value per item id ({len(pairs)}), got "
+                    f"{np.shape(got)} from {getattr(values, '__name__', 'values')}"
+                )
+            return pairs.assign(**{column: pd.Series(got).array})
 
         return dataclasses.replace(
             self,
@@ -557,11 +563,17 @@ def _ceiling_note(
 
 
 def _judges(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:
-    """The judges asked for (checked), or every rater of kind ``llm`` or ``metric``."""
+    """The judges asked for (checked; one may be given as a string), or every rater of kind
+    ``llm`` or ``metric``."""
     if judges is None:
         kind = df["rater_kind"].astype("object")
         return sorted(raters[kind.isin(["llm", "metric"])].unique().tolist())
-    judges = list(judges)
+    judges = [judges] if isinstance(judges, str) else list(judges)
+    if not judges:
+        raise ValueError("judges: an empty list; name at least one judge, or pass None for all")
+    twice = sorted({j for j in judges if judges.count(j) > 1})
+    if twice:
+        raise ValueError(f"judges: {twice} listed more than once")
     unknown = sorted(set(judges) - set(raters.unique()))
     if unknown:
         raise ValueError(f"judges: not in the table: {unknown}")
