@@ -98,11 +98,18 @@ from scipy import stats as sps
 from . import factors, verdicts
 from ._validate import TABLE_REQUIRED, check_columns, check_option, check_options, check_table
 from .registry import Registry
-from .stats.bootstrap import bootstrap_resample, bootstrap_sums, item_sums
+from .stats.bootstrap import (
+    bootstrap_resample,
+    bootstrap_sums,
+    check_resampling,
+    generator,
+    item_sums,
+)
 from .vocab import PROTOCOLS
 
 __all__ = [
     "MIN_ITEMS",
+    "NO_USABLE_VERDICT",
     "PROBES",
     "ProbeWarning",
     "RESULT_COLUMNS",
@@ -140,6 +147,13 @@ MIN_ITEMS = 10
 """Fewest items (clusters) on which a probe reports an interval, a statistic or a p-value;
 below it they are NaN with a note (the estimate stays). The same minimum as
 :func:`workbench.agreement`."""
+
+
+NO_USABLE_VERDICT = (
+    "no verdict of this judge the probe could use: every label / score is NA, or none is "
+    "on an item the reference judged"
+)
+"""``note`` of a judge none of whose rows a probe could use."""
 
 
 class ProbeWarning(UserWarning):
@@ -313,13 +327,24 @@ def _finish(
     reference: str | Sequence[str] | None,
     unscorable: Collection[str] = (),
     default_reference: str | None = "humans",
+    judges: Sequence[str] = (),
+    effect: str = "",
 ) -> pd.DataFrame:
     """Raise for a named judge (or reference) with nothing computed; else warn once on notes.
 
-    A reference other than the probe's default (``default_reference``) raises when every
-    row that compares with it is NaN, among the judges that are not ``unscorable`` for
-    reasons of their own (their rows say why).
+    Every one of ``judges`` without a row in ``out`` (none of its verdicts could be used:
+    all NA, or none on an item of the reference) gets a NaN row of ``effect`` saying so,
+    instead of silently missing. A reference other than the probe's default
+    (``default_reference``) raises when every row that compares with it is NaN, among the
+    judges that are not ``unscorable`` for reasons of their own (their rows say why).
     """
+    present = set(out["judge"].dropna().astype(str))
+    absent = {j: NO_USABLE_VERDICT for j in judges if j not in present}
+    if absent:
+        extra = [c for c in out.columns if c not in RESULT_COLUMNS]
+        filler = _lacking(absent, probe, effect, _ref_name(reference), extra)
+        parts = [out, filler.reindex(columns=out.columns)]
+        out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     note = out["note"].fillna("").astype(str)
     nan = out["estimate"].isna().to_numpy()
     if judge is not None:
@@ -469,14 +494,11 @@ def _sign_test(k: int, n: int, opts: dict[str, Any], test: str) -> _Est:
 
 
 def _opts(n_resamples: int, confidence_level: float, rng: _Rng) -> dict[str, Any]:
-    if not isinstance(n_resamples, int | np.integer) or n_resamples < 1:
-        raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level: expected a number in (0, 1), got {confidence_level!r}")
+    check_resampling(n_resamples, confidence_level)
     return {
         "n_resamples": int(n_resamples),
         "confidence_level": float(confidence_level),
-        "rng": np.random.default_rng(rng),
+        "rng": generator(rng),
     }
 
 
@@ -754,9 +776,12 @@ def position_preference(
             records.extend(_position_one(j, jr, ref, ref_name, unparsed, opts))
         return _frame(records)
 
-    lacking = _lacking(reasons, probe, "P(prefer first-presented | decisive)", None)
+    main = "P(prefer first-presented | decisive)"
+    lacking = _lacking(reasons, probe, main, None)
     out = _grouped(pairwise, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
+    return _finish(
+        out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
+    )
 
 
 def _wilson(k: int, n: int, opts: dict[str, Any], n_obs: int | None = None, note: str = "") -> _Est:
@@ -1136,9 +1161,12 @@ def length_preference(
             )
         return _frame(records, extra=["feature"])
 
-    lacking = _lacking(reasons, probe, "judge minus reference", ref_name, ["feature"])
+    main = "judge minus reference"
+    lacking = _lacking(reasons, probe, main, ref_name, ["feature"])
     out = _grouped(with_f, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
+    return _finish(
+        out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
+    )
 
 
 STYLE_FEATURES = ("list_items", "headings", "bold", "code_blocks", "links", "refusal")
@@ -1242,9 +1270,12 @@ def style_preference(
                 )
         return _frame(records, extra=["feature"])
 
-    lacking = _lacking(reasons, probe, "judge minus reference", ref_name, ["feature"])
+    main = "judge minus reference"
+    lacking = _lacking(reasons, probe, main, ref_name, ["feature"])
     out = _grouped(with_f, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
+    return _finish(
+        out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
+    )
 
 
 # ---------------------------------------------------------------- regression
@@ -1367,10 +1398,17 @@ def _regression(
                     )
         return _frame(records, extra=["term"])[REGRESSION_COLUMNS]
 
-    lacking = _lacking(reasons, probe, "log-odds(judge picks A)", ref_name, ["term"])
+    main = "log-odds(judge picks A)"
+    lacking = _lacking(reasons, probe, main, ref_name, ["term"])
     out = _grouped(with_f, by, one, lacking[REGRESSION_COLUMNS])
     return _finish(
-        out, probe, judge=None if pooled else judge, reference=reference, unscorable=reasons
+        out,
+        probe,
+        judge=None if pooled else judge,
+        reference=reference,
+        unscorable=reasons,
+        judges=() if pooled else judges,
+        effect=main,
     )
 
 
@@ -1675,7 +1713,15 @@ def self_preference(
     lacking = _lacking(reasons, probe, main_effect, ref_name, ["family"])
     lacking["family"] = pd.Series([family[j] for j in reasons], dtype="string")
     out = _grouped(df, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
+    return _finish(
+        out,
+        probe,
+        judge=judge,
+        reference=reference,
+        unscorable=reasons,
+        judges=judges,
+        effect=main_effect,
+    )
 
 
 def _own_scores(rows: pd.DataFrame, fam: str) -> pd.DataFrame:
@@ -1992,10 +2038,18 @@ def leniency(
             .reset_index(drop=True)
         )
 
-    lacking = _lacking(reasons, probe, "acceptance shift (judge - reference)", ref_name)
+    main = "acceptance shift (judge - reference)"
+    lacking = _lacking(reasons, probe, main, ref_name)
     out = _grouped(binary, by, one, lacking)
     return _finish(
-        out, probe, judge=judge, reference=reference, unscorable=reasons, default_reference="human"
+        out,
+        probe,
+        judge=judge,
+        reference=reference,
+        unscorable=reasons,
+        default_reference="human",
+        judges=judges,
+        effect=main,
     )
 
 
@@ -2281,11 +2335,12 @@ def rating_offset(
                 )
         return _frame(records, extra=["criterion"])
 
-    lacking = _lacking(
-        reasons, probe, "mean difference (judge - reference)", ref_name, ["criterion"]
-    )
+    main = "mean difference (judge - reference)"
+    lacking = _lacking(reasons, probe, main, ref_name, ["criterion"])
     out = _grouped(rating, by, one, lacking)
-    return _finish(out, probe, judge=judge, reference=reference, unscorable=reasons)
+    return _finish(
+        out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
+    )
 
 
 # ---------------------------------------------------------- disagreement table
