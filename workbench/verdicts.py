@@ -263,6 +263,9 @@ def majority_vote(
         counts = lab.groupby(key + ["label"], sort=True).size().unstack("label", fill_value=0)
         counts = counts.reindex(first.index, fill_value=0)
         values = counts.to_numpy()
+        if not values.shape[1]:  # every vote NA (unparsed): no label, no majority anywhere
+            values = np.zeros((len(values), 1), dtype=np.int64)
+            counts = pd.DataFrame(values, index=counts.index, columns=["A"])
         top = values.max(axis=1, keepdims=True)
         winners = (values == top) & (top > 0)
         n_win = winners.sum(axis=1)
