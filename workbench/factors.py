@@ -439,8 +439,13 @@ def bin_values(values: pd.Series, *, edges: Sequence[float]) -> pd.Series:
     >>> bin_values(pd.Series([0.5, 2, 7]), edges=[0, 1, 5, np.inf]).tolist()
     ['[0, 1)', '[1, 5)', '[5, inf)']
     """
-    e = np.asarray(edges, dtype=float)
-    if e.ndim != 1 or len(e) < 2 or np.any(np.diff(e) <= 0):
+    try:
+        e = np.asarray(edges, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"edges: expected at least two increasing numbers, got {edges!r}"
+        ) from None
+    if e.ndim != 1 or len(e) < 2 or np.isnan(e).any() or np.any(np.diff(e) <= 0):
         raise ValueError(f"edges: expected at least two increasing values, got {list(edges)}")
     s = pd.Series(values)
     x = pd.to_numeric(s).astype("Float64").to_numpy(dtype=float, na_value=np.nan)

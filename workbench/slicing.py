@@ -107,9 +107,21 @@ def adjust(
             if c in table.columns
             and not (c == "statistic" and pd.api.types.is_numeric_dtype(table[c]))
         ]
+    else:
+        family = [family] if isinstance(family, str) else list(family)
+        check_columns(table, family, arg="family")
     cols = [c for c in family if c in table.columns]
     out = table.copy()
-    p = pd.to_numeric(out["p_value"]).astype(float)
+    try:
+        p = pd.to_numeric(out["p_value"]).astype(float)
+    except (TypeError, ValueError):
+        raise ValueError("table: field 'p_value': expected numbers (NaN = no test)") from None
+    bad = (p < 0) | (p > 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(
+            f"table: row {i}: field 'p_value': {float(p.iloc[i])!r} is not a probability in [0, 1]"
+        )
     adj = pd.Series(np.nan, index=out.index)
     codes = (
         out.groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
@@ -170,6 +182,11 @@ def add_bins(
             f"factor: {factor!r} is not an item factor; see workbench.factors.item_factors"
         )
     x = pd.to_numeric(out[factor]).astype("Float64")
+    if len(x) and x.isna().all():
+        raise ValueError(
+            f"factor: {factor!r} is NA on every row (its texts or models are missing, see "
+            "workbench.factors.item_factors); no bin to add"
+        )
     if absolute:
         x = x.abs()
     if q is not None:
