@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -71,17 +72,47 @@ def _print(df: pd.DataFrame) -> None:
         print(df.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
 
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum`` (argparse words the error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def _table_file(text: str) -> str:
+    """An argparse type: a path ending in ``.csv`` or ``.parquet``."""
+    if not text.lower().endswith((".csv", ".parquet")):
+        raise argparse.ArgumentTypeError(f"expected a .parquet or .csv file name, got {text!r}")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``workbench`` command; returns the exit status."""
+    """Run the ``workbench`` command; returns the exit status.
+
+    Bad arguments exit with status 2 and argparse's usage message; an error while running
+    (an unknown dataset or figure, a file that cannot be read or written, a raw file that
+    does not parse) prints ``workbench <command>: error: <message>`` on stderr and returns 1,
+    without a traceback.
+    """
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("datasets", help="list the registered datasets")
     p_load = sub.add_parser("load", help="load one dataset")
     p_load.add_argument("name")
-    p_load.add_argument("--head", type=int, default=5)
-    p_load.add_argument("--out", help="write the table to this .parquet or .csv file")
+    p_load.add_argument("--head", type=_count(0), default=5, help="rows to print (default 5)")
+    p_load.add_argument(
+        "--out", type=_table_file, help="write the table to this .parquet or .csv file"
+    )
     p_over = sub.add_parser("overview", help="judge-vs-human agreement overview with CIs")
-    p_over.add_argument("--n-resamples", type=int, default=1000)
+    p_over.add_argument("--n-resamples", type=_count(1), default=1000)
     p_rep = sub.add_parser("reproduce", help="regenerate figures/ and figures/reproduced.csv")
     p_rep.add_argument("--out", default=None, help="output directory (default: figures/)")
     p_rep.add_argument("--no-png", action="store_true", help="write interactive HTML only")
@@ -89,7 +120,16 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", metavar="FIGURE", help="regenerate only this figure (repeatable)"
     )
     args = parser.parse_args(argv)
+    try:
+        _run(args)
+    except (ValueError, OSError) as err:  # SchemaError, LoadError, ChecksumError included
+        print(f"workbench {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    return 0
 
+
+def _run(args: argparse.Namespace) -> None:
+    """Carry out the parsed command (errors propagate to :func:`main`)."""
     if args.command == "datasets":
         from .loaders import datasets
 
@@ -113,10 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         keep += ["ci_high", "n_items"]
         _print(res[[c for c in keep if c in res.columns]])
     elif args.command == "reproduce":
-        from .figures import reproduce
+        from .figures import FIGURES, reproduce
 
+        unknown = [n for n in args.only or [] if n not in FIGURES]
+        if unknown:
+            raise ValueError(f"--only: unknown figure(s) {unknown}; known: {sorted(FIGURES)}")
         reproduce(args.out, png=not args.no_png, names=args.only)
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
