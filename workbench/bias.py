@@ -97,6 +97,7 @@ from scipy import stats as sps
 
 from . import factors, verdicts
 from ._validate import TABLE_REQUIRED, check_columns, check_option, check_options, check_table
+from .errors import SchemaError
 from .registry import Registry
 from .stats.bootstrap import (
     bootstrap_resample,
@@ -226,10 +227,20 @@ def _judges(df: pd.DataFrame, judge: str | Sequence[str] | None) -> list[str]:
             )
         return found
     wanted = [judge] if isinstance(judge, str) else list(judge)
+    _listed("judge", wanted)
     unknown = sorted(set(wanted) - set(raters.unique()))
     if unknown:
         raise ValueError(f"judge: not a rater of the table: {unknown}")
     return wanted
+
+
+def _listed(arg: str, names: list[Any]) -> None:
+    """A list of rater ids is not empty and names each rater once."""
+    if not names:
+        raise ValueError(f"{arg}: an empty list; name at least one rater")
+    twice = sorted({str(n) for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"{arg}: {twice} listed more than once")
 
 
 def _reference_raters(df: pd.DataFrame, reference: str | Sequence[str] | None) -> list[str]:
@@ -244,6 +255,7 @@ def _reference_raters(df: pd.DataFrame, reference: str | Sequence[str] | None) -
             raise ValueError("reference: 'humans' found no rater with rater_kind 'human'")
         return out
     wanted = [reference] if isinstance(reference, str) else list(reference)
+    _listed("reference", wanted)
     unknown = sorted(set(wanted) - set(raters.unique()))
     if unknown:
         raise ValueError(f"reference: not a rater of the table: {unknown}")
@@ -255,8 +267,10 @@ _OPTIONAL = {"order": "category", "turn": "Int64", "label": "object", "score": "
 
 
 def _table(df: Any, need: Sequence[str] = ()) -> pd.DataFrame:
-    """Check ``df`` (:func:`check_table`) and add the optional columns it lacks, as NA."""
+    """Check ``df`` (:func:`check_table`; not empty) and add the optional columns it lacks, as NA."""
     check_table(df, need=(*TABLE_REQUIRED, *need))
+    if not len(df):
+        raise SchemaError("df: the table has no rows; nothing to probe")
     add = {
         c: pd.Series(pd.NA, index=df.index, dtype=t)
         for c, t in _OPTIONAL.items()
@@ -1371,9 +1385,20 @@ def _regression(
 ) -> pd.DataFrame:
     """:func:`preference_regression`, its rows named ``probe``."""
     df = _table(df)
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level: expected a number in (0, 1), got {confidence_level!r}")
+    check_resampling(1, confidence_level)
+    check_option("pooled", pooled, (True, False))
+    if isinstance(covariates, str):
+        covariates = [covariates]
     scales = dict(covariates) if isinstance(covariates, dict) else {c: 1.0 for c in covariates}
+    if not scales:
+        raise ValueError("covariates: expected at least one factor column, got none")
+    for name, scale in scales.items():
+        number = isinstance(scale, int | float | np.integer | np.floating)
+        if isinstance(scale, bool) or not number or not np.isfinite(scale) or scale <= 0:
+            raise ValueError(
+                f"covariates: scale of {name!r}: expected a positive number (the unit of one "
+                f"step), got {scale!r}"
+            )
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
@@ -1977,6 +2002,7 @@ def leniency(
 
     df = _table(df)
     opts = _opts(n_resamples, confidence_level, rng)
+    check_option("ranking", ranking, (True, False))
     judges = _judges(df, judge)
     refs = _reference_raters(df, reference)
     ref_name = _ref_name(reference)
