@@ -23,14 +23,17 @@ Rank statistics (Spearman, Kendall) are not functions of sums; they use
 :func:`bootstrap_resample`, which draws item indices and re-evaluates the
 statistic per resample.
 
-Intervals: percentile and BCa (Efron 1987). BCa's acceleration comes from the
-jackknife, which for sum statistics is also computed per distinct pattern:
-leaving out one item of pattern ``j`` gives sums ``total - pattern_j``.
+Intervals: percentile and BCa (Efron 1987), in :mod:`workbench.stats.intervals`.
+BCa's acceleration comes from the jackknife, which for sum statistics is also
+computed per distinct pattern: leaving out one item of pattern ``j`` gives sums
+``total - pattern_j``.
 
 Analytic standard errors are given where a standard one exists
-(:func:`analytic_se`): Wilson / binomial for proportions, Fleiss, Cohen &
-Everitt (1969) for Cohen's κ (as computed by statsmodels), and Gwet's
-linearised variance for Fleiss' κ.
+(:func:`analytic_se`, in :mod:`workbench.stats.analytic`): Wilson / binomial for
+proportions, Fleiss, Cohen & Everitt (1969) for Cohen's κ (as computed by
+statsmodels), and Gwet's linearised variance for Fleiss' κ. :func:`pair_args`
+(:mod:`workbench.stats.pairs`) lays out one rater against a reference. This module
+re-exports all of these names.
 
 References
 ----------
@@ -44,16 +47,15 @@ Field, C. A., & Welsh, A. H. (2007). Bootstrapping clustered data. *JRSS B*
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-from scipy import special, stats
 
-from ._arrays import check_category_count, factorize, label_kind, matrix_values, vector
-from ._sparse import item_counts
+from .analytic import analytic_se, wilson_interval
+from .intervals import BootstrapResult, Method, bootstrap_interval, bootstrap_result
+from .pairs import MANY_RATERS as MANY_RATERS
+from .pairs import pair_args
 
 __all__ = [
     "BootstrapResult",
@@ -71,35 +73,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-Method = Literal["percentile", "bca"]
 _MAX_CELLS = 20_000_000  # elements of one (resamples x patterns) draw block
-
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """Point estimate, confidence interval and bootstrap distribution.
-
-    Attributes
-    ----------
-    estimate : float or ndarray
-        The statistic on the original data.
-    ci_low, ci_high : float or ndarray
-        Interval bounds (NaN when the estimate is NaN).
-    se : float or ndarray
-        Standard deviation of the finite bootstrap estimates.
-    bootstrap_distribution : ndarray
-        Shape ``(n_resamples, *estimate.shape)``; resamples where the
-        statistic is undefined are NaN.
-    n_items : int
-        Number of resampled units (items).
-    """
-
-    estimate: Any
-    ci_low: Any
-    ci_high: Any
-    se: Any
-    bootstrap_distribution: np.ndarray
-    n_items: int
 
 
 def check_resampling(n_resamples: Any = 1, confidence_level: Any = 0.95) -> None:
@@ -192,116 +166,6 @@ def item_sums(contributions: npt.ArrayLike, items: npt.ArrayLike) -> tuple[np.nd
     order = np.argsort(codes, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
     return np.add.reduceat(c[order], starts, axis=0), labels
-
-
-def bootstrap_interval(
-    theta: np.ndarray,
-    boot: np.ndarray,
-    jack: np.ndarray | None,
-    jack_weights: np.ndarray | None,
-    confidence_level: float,
-    method: Method,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile or BCa interval bounds from bootstrap and jackknife estimates.
-
-    The interval step of :func:`bootstrap_sums` and :func:`bootstrap_resample`, for
-    callers that draw the resamples themselves (with the same draws, the same bounds).
-
-    Parameters
-    ----------
-    theta : ndarray, shape k
-        The estimate(s) on the original data (``k`` may be ``()``).
-    boot : ndarray, shape (B, *k)
-        Bootstrap estimates; non-finite values are ignored.
-    jack : ndarray, shape (m, *k), optional
-        Leave-one-unit-out estimates, for BCa's acceleration (None: percentile).
-    jack_weights : ndarray, shape (m,), optional
-        How many units each jackknife row stands for (ones when every unit is a row).
-    confidence_level : float
-        In (0, 1).
-    method : {"percentile", "bca"}
-        BCa (Efron 1987) needs ``jack``; its bias correction counts resamples equal to the
-        estimate as half below (scipy's strict ``<`` when there are no ties).
-
-    Returns
-    -------
-    ci_low, ci_high : ndarray, shape k
-        NaN where the estimate is not finite or no bootstrap estimate is.
-
-    Examples
-    --------
-    >>> boot = np.arange(1.0, 101.0)  # 1, 2, ..., 100
-    >>> lo, hi = bootstrap_interval(np.asarray(50.0), boot, None, None, 0.9, "percentile")
-    >>> round(float(lo), 4), round(float(hi), 4)  # numpy's 5% and 95% quantiles of 1..100
-    (5.95, 95.05)
-    """
-    alpha = (1 - confidence_level) / 2
-    probs = np.array([alpha, 1 - alpha])
-    finite = np.isfinite(boot)
-    if method == "bca" and jack is not None:
-        # Bias correction: mid-rank proportion of resamples below the estimate
-        # (equals scipy's strict '<' when there are no ties; ties are common
-        # for statistics of small discrete tables).
-        n_fin = finite.sum(axis=0)
-        less = np.sum(finite & (boot < theta), axis=0)
-        equal = np.sum(finite & (boot == theta), axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z0 = special.ndtri((less + 0.5 * equal) / n_fin)
-            # Acceleration from the finite jackknife values only: leaving out one item can
-            # make the statistic undefined (e.g. kappa when the last item of a category
-            # goes), and one NaN would otherwise void the whole acceleration.
-            w = jack_weights.reshape((-1,) + (1,) * (jack.ndim - 1)) * np.isfinite(jack)
-            jf = np.where(np.isfinite(jack), jack, 0.0)
-            mean = np.sum(w * jf, axis=0) / np.sum(w, axis=0)
-            d = np.where(w > 0, mean - jf, 0.0)
-            num = np.sum(w * d**3, axis=0)
-            den = 6.0 * np.sum(w * d**2, axis=0) ** 1.5
-            a = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-            a = np.where(np.isfinite(a), a, 0.0)
-            z = special.ndtri(probs).reshape((2,) + (1,) * theta.ndim)
-            adj = special.ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
-        adj = np.where(np.isfinite(adj), adj, probs.reshape((2,) + (1,) * theta.ndim))
-    else:
-        adj = np.broadcast_to(probs.reshape((2,) + (1,) * theta.ndim), (2, *theta.shape))
-    lo = np.full(theta.shape, np.nan)
-    hi = np.full(theta.shape, np.nan)
-    flat_b = boot.reshape(boot.shape[0], -1)
-    flat_a = adj.reshape(2, -1)
-    lo_f, hi_f = lo.reshape(-1), hi.reshape(-1)
-    for j in range(flat_b.shape[1]):
-        col = flat_b[:, j]
-        col = col[np.isfinite(col)]
-        if col.size == 0 or not np.isfinite(theta.reshape(-1)[j]):
-            continue
-        lo_f[j], hi_f[j] = np.quantile(col, np.clip(flat_a[:, j], 0, 1))
-    return lo, hi
-
-
-def bootstrap_result(
-    theta: np.ndarray, boot: np.ndarray, lo: np.ndarray, hi: np.ndarray, n: int
-) -> BootstrapResult:
-    """Bundle estimate, bounds and bootstrap estimates into a :class:`BootstrapResult`.
-
-    ``se`` is the standard deviation (``ddof=1``) of the finite bootstrap estimates, NaN
-    with fewer than two; a 0-d ``theta`` gives float fields. ``n`` is the number of
-    resampled units.
-
-    Examples
-    --------
-    >>> r = bootstrap_result(np.asarray(0.5), np.array([0.4, 0.6, np.nan]), 0.4, 0.6, 3)
-    >>> r.estimate, round(r.se, 4), r.n_items  # sd of (0.4, 0.6), the NaN left out
-    (0.5, 0.1414, 3)
-    """
-    with np.errstate(invalid="ignore"):
-        finite = np.isfinite(boot)
-        cnt = finite.sum(axis=0)
-        b0 = np.where(finite, boot, 0.0)
-        mean = b0.sum(axis=0) / np.maximum(cnt, 1)
-        se = np.sqrt(np.where(finite, (boot - mean) ** 2, 0.0).sum(axis=0) / np.maximum(cnt - 1, 1))
-        se = np.where(cnt > 1, se, np.nan)
-    if theta.ndim == 0:
-        return BootstrapResult(float(theta), float(lo), float(hi), float(se), boot, n)
-    return BootstrapResult(theta, lo, hi, se, boot, n)
 
 
 def bootstrap_sums(
@@ -619,187 +483,3 @@ def bootstrap(
         return bootstrap_sums(rows, from_sums, counts=counts, **kw)
     contrib, _ = item_sums(suff.contributions(*data, **resolved), items)
     return bootstrap_sums(contrib, from_sums, **kw)
-
-
-MANY_RATERS = frozenset({"fleiss_kappa", "krippendorff_alpha", "gwet_ac2", "icc"})
-"""Statistics taking one items × raters matrix instead of two rater arrays."""
-
-
-def pair_args(statistic: str, rater: npt.ArrayLike, reference: npt.ArrayLike) -> tuple:
-    """Positional data for comparing ``rater`` with ``reference`` under ``statistic``.
-
-    Two-rater statistics take ``(reference, rater)`` (the reference plays
-    scikit-learn's ``y_true`` for ``accuracy`` / ``macro_f1``); many-rater
-    statistics take the two-column matrix ``[reference, rater]``.
-
-    Examples
-    --------
-    >>> pair_args("icc", [1, 2], [3, 4])[0].tolist()
-    [[3, 1], [4, 2]]
-    >>> pair_args("cohen_kappa", ["A"], ["B"])
-    (['B'], ['A'])
-    """
-    if statistic in MANY_RATERS:  # read as label vectors: no "nan" strings, no mixed kinds
-        return (np.column_stack([vector(reference, "reference"), vector(rater, "rater")]),)
-    return (reference, rater)
-
-
-# ---------------------------------------------------------------- analytic SEs
-
-
-def wilson_interval(
-    successes: float, n: float, *, confidence_level: float = 0.95
-) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion.
-
-    Parameters
-    ----------
-    successes, n : float
-        Number of successes (e.g. agreeing items) and of trials.
-    confidence_level : float, default 0.95
-
-    Returns
-    -------
-    (low, high) : tuple of float
-        NaN when ``n == 0``.
-
-    References
-    ----------
-    Wilson, E. B. (1927). Probable inference, the law of succession, and
-    statistical inference. *JASA* 22(158), 209-212. https://doi.org/10.2307/2276774
-
-    Examples
-    --------
-    >>> lo, hi = wilson_interval(8, 10)
-    >>> round(lo, 4), round(hi, 4)  # matches statsmodels proportion_confint(8, 10, method="wilson")
-    (0.4902, 0.9433)
-    """
-    if n <= 0:
-        return (np.nan, np.nan)
-    z = stats.norm.isf((1 - confidence_level) / 2)
-    p = successes / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return (float(centre - half), float(centre + half))
-
-
-def _table(r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
-    cats, codes = np.unique(np.concatenate([r1, r2]), return_inverse=True)
-    k = len(cats)
-    check_category_count(k, "analytic_se('cohen_kappa')")
-    t = np.zeros((k, k))
-    np.add.at(t, (codes[: len(r1)], codes[len(r1) :]), 1)
-    return t
-
-
-def _fleiss_linearised_se(matrix: Any) -> float:
-    """Gwet's linearised (non-null) standard error of Fleiss' kappa; NaN = missing rating.
-
-    Per-item category counts are sparse (`item_counts`), so many categories cost O(n R).
-    """
-    values = matrix_values(matrix)
-    codes = factorize(values.ravel(), "matrix")[0].reshape(values.shape)
-    item, cat, cnt = item_counts(codes)
-    r = np.bincount(item, weights=cnt, minlength=values.shape[0])
-    keep = r >= 2
-    n = int(keep.sum())
-    if n < 2:
-        return np.nan
-    kept = keep[item]
-    item, cat, cnt = (np.cumsum(keep) - 1)[item[kept]], cat[kept], cnt[kept]
-    r = r[keep]
-    share = cnt / r[item]
-    pi = np.bincount(cat, weights=share) / n
-    pe = float(np.sum(pi**2))
-    pa_i = np.bincount(item, weights=cnt * (cnt - 1), minlength=n) / (r * (r - 1))
-    pa = float(pa_i.mean())
-    if pe == 1:
-        return np.nan
-    kappa = (pa - pe) / (1 - pe)
-    pe_i = np.bincount(item, weights=pi[cat] * share, minlength=n)
-    kappa_i = (pa_i - pe) / (1 - pe) - 2 * (1 - kappa) * (pe_i - pe) / (1 - pe)
-    return float(np.sqrt(np.sum((kappa_i - kappa) ** 2) / (n * (n - 1))))
-
-
-def _complete_pairs(r1: npt.ArrayLike, r2: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Both label arrays without the items where either side is missing (None/NaN/pd.NA)."""
-    a, b = vector(r1, "rater_1").astype(object), vector(r2, "rater_2").astype(object)
-    label_kind(a, "rater_1")
-    label_kind(b, "rater_2")
-    if a.shape != b.shape:
-        raise ValueError(f"data: expected two 1-D arrays of one length, got {a.shape}, {b.shape}")
-    keep = ~(np.asarray(pd.isna(a)) | np.asarray(pd.isna(b)))
-    return a[keep], b[keep]
-
-
-def analytic_se(statistic: str, *data: npt.ArrayLike, **options: Any) -> float:
-    """Large-sample standard error where a standard formula exists.
-
-    Parameters
-    ----------
-    statistic : {"percent_agreement", "accuracy", "cohen_kappa", "fleiss_kappa"}
-        ``percent_agreement`` / ``accuracy``: binomial ``sqrt(p (1 - p) / n)``
-        (one judgment per item; items with a missing side, and with
-        ``ties="drop"`` items where either side says ``tie_label``, are left
-        out of ``p`` and ``n`` as in the statistic). ``cohen_kappa``: Fleiss, Cohen & Everitt
-        (1969) asymptotic variance as computed by
-        ``statsmodels.stats.inter_rater.cohens_kappa`` (``std_kappa``; pass
-        ``weights="linear"``/``"quadratic"`` for the weighted form).
-        ``fleiss_kappa``: Gwet's linearised variance (Gwet 2014, ch. 5), the
-        non-null analogue of Fleiss (1971)'s null variance.
-    *data : array_like
-        Two label arrays (``percent_agreement``, ``accuracy``, ``cohen_kappa``) or
-        an items × raters matrix with NaN/None for missing (``fleiss_kappa``).
-    **options
-        ``weights`` for ``cohen_kappa``; ``ties`` / ``tie_label`` for
-        ``percent_agreement``.
-
-    Returns
-    -------
-    float
-        NaN when undefined (fewer than two items, a degenerate table).
-
-    References
-    ----------
-    Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969). Large sample standard
-    errors of kappa and weighted kappa. *Psychological Bulletin* 72(5), 323-327.
-    https://doi.org/10.1037/h0028106
-
-    Gwet, K. L. (2008). Computing inter-rater reliability and its variance in
-    the presence of high agreement. *BJMSP* 61(1), 29-48.
-    https://doi.org/10.1348/000711006X126600
-
-    Examples
-    --------
-    >>> round(analytic_se("percent_agreement", [1, 1, 1, 0], [1, 1, 1, 1]), 4)  # sqrt(.75*.25/4)
-    0.2165
-    """
-    if statistic in ("percent_agreement", "accuracy"):
-        r1, r2 = _complete_pairs(*data)
-        if statistic == "percent_agreement" and options.get("ties", "agree") == "drop":
-            tie = options.get("tie_label", "tie")
-            keep = np.array([not (a == tie or b == tie) for a, b in zip(r1, r2, strict=True)])
-            r1, r2 = r1[keep], r2[keep]
-        if not len(r1):
-            return np.nan
-        p = float(np.mean(r1 == r2))
-        return float(np.sqrt(p * (1 - p) / len(r1)))
-    if statistic == "cohen_kappa":
-        from statsmodels.stats.inter_rater import cohens_kappa
-
-        r1, r2 = _complete_pairs(*data)
-        t = _table(r1, r2)
-        weights = options.get("weights")
-        kind = {None: None, "linear": "linear", "quadratic": "quadratic"}
-        if weights not in kind:
-            raise ValueError(f"weights: expected None, 'linear' or 'quadratic', got {weights!r}")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            res = cohens_kappa(t, wt=weights) if weights else cohens_kappa(t)
-        return float(res["std_kappa"])
-    if statistic == "fleiss_kappa":
-        return _fleiss_linearised_se(data[0])
-    raise ValueError(
-        "statistic: analytic SE available for 'percent_agreement', 'accuracy', "
-        f"'cohen_kappa', 'fleiss_kappa'; got {statistic!r}"
-    )
