@@ -43,6 +43,7 @@ must hold the number of records SOURCE.md lists (:data:`RECORDS`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -139,8 +140,22 @@ def _lookup(table: dict, key, name: str, record: str, field: str):
     return table[key]
 
 
-def parse(files: dict[str, Path]) -> pd.DataFrame:
-    """Parse the staged files into the tidy table (pure; reads only ``files``)."""
+class _Sources(NamedTuple):
+    """The lookup files, keyed as the comparison files refer to them."""
+
+    models: dict  # model id -> display name
+    prompts: dict  # prompt id -> prompt record
+    results: dict  # (model id, prompt id) -> response text
+    pairs: dict  # pair id -> crowd pair record
+
+
+_PAIR_FIELDS = ["id", "prompt", "text", "type", "model_x", "result_x", "model_y", "result_y"]
+_COMMON = {"dataset": NAME, "protocol": "pairwise", "criterion": "overall", "order": "AB"}
+_ITEMS = GPT_FULL["gpt-4"]  # the comparison file whose pairs define the items
+
+
+def _read_sources(files: dict[str, Path]) -> _Sources:
+    """Models, prompts, results (one per (model, prompt)) and crowd pairs, each checked."""
     models = {r["id"]: r["name"] for r in _read_jsonl(files[MODELS], MODELS, ["id", "name"])}
     prompts = {
         r["id"]: r
@@ -154,10 +169,28 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
         keys, file=RESULTS, field="model", records=lambda i: f"line {i + 1}", what="(model, prompt)"
     )
     results = {key: r["result"] for key, r in zip(keys, result_records, strict=True)}
-    pair_fields = ["id", "prompt", "text", "type", "model_x", "result_x", "model_y", "result_y"]
-    pairs = {r["id"]: r for r in _read_jsonl(files[PAIRS], PAIRS, pair_fields)}
+    pairs = {r["id"]: r for r in _read_jsonl(files[PAIRS], PAIRS, _PAIR_FIELDS)}
+    return _Sources(models, prompts, results, pairs)
 
-    # Judges: the full comparison files define the items; the crowd files must be a subset of them.
+
+def _check_subset(full: pd.DataFrame, name: str, crowd: pd.DataFrame, crowd_name: str) -> None:
+    """Every row of the crowd comparison file is a row of the full one, field for field."""
+    indexed = full.set_index("id")
+    for i, pid in enumerate(crowd["id"]):
+        if pid not in indexed.index:
+            raise LoadError(crowd_name, crowd["_line"].iloc[i], "id", f"pair {pid} not in {name}")
+        for col in COMPARISON_COLUMNS[1:]:
+            if crowd[col].iloc[i] != indexed.at[pid, col]:
+                raise LoadError(
+                    crowd_name,
+                    crowd["_line"].iloc[i],
+                    col,
+                    f"{crowd[col].iloc[i]!r} differs from {name} ({indexed.at[pid, col]!r})",
+                )
+
+
+def _read_judges(files: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """Each judge's full comparison file (the crowd files checked to be subsets), aligned."""
     judges = {}
     for judge, name in GPT_FULL.items():
         full = _read_csv(files[name], name, COMPARISON_COLUMNS)
@@ -165,107 +198,85 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
         crowd_name = GPT_CROWD[judge]
         crowd = _read_csv(files[crowd_name], crowd_name, COMPARISON_COLUMNS)
         _unique(crowd, crowd_name)
-        indexed = full.set_index("id")
-        for i, pid in enumerate(crowd["id"]):
-            if pid not in indexed.index:
-                raise LoadError(
-                    crowd_name, crowd["_line"].iloc[i], "id", f"pair {pid} not in {name}"
-                )
-            for col in COMPARISON_COLUMNS[1:]:
-                if crowd[col].iloc[i] != indexed.at[pid, col]:
-                    raise LoadError(
-                        crowd_name,
-                        crowd["_line"].iloc[i],
-                        col,
-                        f"{crowd[col].iloc[i]!r} differs from {name} ({indexed.at[pid, col]!r})",
-                    )
+        _check_subset(full, name, crowd, crowd_name)
         judges[judge] = full
-
     items = judges["gpt-4"]
     other_name, other = GPT_FULL["gpt-3.5-turbo-instruct"], judges["gpt-3.5-turbo-instruct"]
     if not other["id"].equals(items["id"]):
         i = int((other["id"].to_numpy() != items["id"].to_numpy()).nonzero()[0][0])
-        raise LoadError(
-            other_name, other["_line"].iloc[i], "id", f"does not align with {GPT_FULL['gpt-4']}"
-        )
+        raise LoadError(other_name, other["_line"].iloc[i], "id", f"does not align with {_ITEMS}")
+    return judges
 
-    # Item table: names, texts, subset.
-    rows = []
-    for rec in items.to_dict("records"):
-        line, pid = rec["_line"], rec["id"]
-        name_x = _lookup(models, rec["model_x"], MODELS, f"{GPT_FULL['gpt-4']} {line}", "model_x")
-        name_y = _lookup(models, rec["model_y"], MODELS, f"{GPT_FULL['gpt-4']} {line}", "model_y")
-        for col, expected in (("left", name_x), ("right", name_y)):
-            if rec[col] != expected:
-                raise LoadError(
-                    GPT_FULL["gpt-4"],
-                    line,
-                    col,
-                    f"{rec[col]!r} is not the name of the model ({expected!r})",
-                )
-        prompt = _lookup(prompts, rec["prompt"], PROMPTS, f"{GPT_FULL['gpt-4']} {line}", "prompt")
-        res_x = _lookup(
-            results,
-            (rec["model_x"], rec["prompt"]),
-            RESULTS,
-            f"{GPT_FULL['gpt-4']} {line}",
-            "model_x",
-        )
-        res_y = _lookup(
-            results,
-            (rec["model_y"], rec["prompt"]),
-            RESULTS,
-            f"{GPT_FULL['gpt-4']} {line}",
-            "model_y",
-        )
-        text, subset = prompt["text"], prompt["type"]
-        if pid in pairs:
-            pair = pairs[pid]
-            for field, value in (
-                ("prompt", rec["prompt"]),
-                ("model_x", rec["model_x"]),
-                ("model_y", rec["model_y"]),
-                ("text", text),
-                ("type", subset),
-                ("result_x", res_x),
-                ("result_y", res_y),
-            ):
-                if pair[field] != value:
-                    raise LoadError(
-                        PAIRS,
-                        f"id={pid}",
-                        field,
-                        f"{pair[field]!r:.80} differs from the comparison files",
-                    )
-            text, subset, res_x, res_y = (
-                pair["text"],
-                pair["type"],
-                pair["result_x"],
-                pair["result_y"],
+
+def _check_pair(pair: dict, pid: int, expected: dict) -> None:
+    """The crowd pair ``pid`` says what the comparison files and lookups say, field by field."""
+    for field, value in expected.items():
+        if pair[field] != value:
+            raise LoadError(
+                PAIRS, f"id={pid}", field, f"{pair[field]!r:.80} differs from the comparison files"
             )
-        rows.append(
-            {
-                "item_id": str(pid),
-                "subset": subset,
-                "prompt": text,
-                "reference": prompt["note"],
-                "response_a": res_x,
-                "response_b": res_y,
-                "model_a": name_x,
-                "model_b": name_y,
-            }
-        )
-    missing = sorted(set(pairs) - set(items["id"]))
-    if missing:
-        raise LoadError(PAIRS, f"id={missing[0]}", "id", f"pair not in {GPT_FULL['gpt-4']}")
-    item_table = pd.DataFrame(rows)
-    common = {"dataset": NAME, "protocol": "pairwise", "criterion": "overall", "order": "AB"}
 
+
+def _item_row(rec: dict, src: _Sources) -> dict:
+    """One item of the comparison files: model names, prompt, responses and subset."""
+    line, pid = rec["_line"], rec["id"]
+    where = f"{_ITEMS} {line}"
+    name_x = _lookup(src.models, rec["model_x"], MODELS, where, "model_x")
+    name_y = _lookup(src.models, rec["model_y"], MODELS, where, "model_y")
+    for col, expected in (("left", name_x), ("right", name_y)):
+        if rec[col] != expected:
+            raise LoadError(
+                _ITEMS, line, col, f"{rec[col]!r} is not the name of the model ({expected!r})"
+            )
+    prompt = _lookup(src.prompts, rec["prompt"], PROMPTS, where, "prompt")
+    res_x = _lookup(src.results, (rec["model_x"], rec["prompt"]), RESULTS, where, "model_x")
+    res_y = _lookup(src.results, (rec["model_y"], rec["prompt"]), RESULTS, where, "model_y")
+    text, subset = prompt["text"], prompt["type"]
+    if pid in src.pairs:
+        pair = src.pairs[pid]
+        _check_pair(
+            pair,
+            pid,
+            {
+                "prompt": rec["prompt"],
+                "model_x": rec["model_x"],
+                "model_y": rec["model_y"],
+                "text": text,
+                "type": subset,
+                "result_x": res_x,
+                "result_y": res_y,
+            },
+        )
+        text, subset = pair["text"], pair["type"]
+        res_x, res_y = pair["result_x"], pair["result_y"]
+    return {
+        "item_id": str(pid),
+        "subset": subset,
+        "prompt": text,
+        "reference": prompt["note"],
+        "response_a": res_x,
+        "response_b": res_y,
+        "model_a": name_x,
+        "model_b": name_y,
+    }
+
+
+def _item_table(items: pd.DataFrame, src: _Sources) -> pd.DataFrame:
+    """One row per pair of ``items``; every crowd pair must be one of them."""
+    rows = [_item_row(rec, src) for rec in items.to_dict("records")]
+    missing = sorted(set(src.pairs) - set(items["id"]))
+    if missing:
+        raise LoadError(PAIRS, f"id={missing[0]}", "id", f"pair not in {_ITEMS}")
+    return pd.DataFrame(rows)
+
+
+def _judge_rows(item_table: pd.DataFrame, judges: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
+    """One verdict per item and judge (the judges' files are aligned with ``item_table``)."""
     parts = []
     for judge, df in judges.items():
         parts.append(
             item_table.assign(
-                **common,
+                **_COMMON,
                 rater=judge,
                 rater_kind="llm",
                 strategy=STRATEGY,
@@ -279,12 +290,11 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
                 raw=df["winner"].to_numpy(),
             )
         )
+    return parts
 
-    crowd = _read_csv(
-        files[CROWD],
-        CROWD,
-        ["id", "prompt", "model_x", "model_y", "worker", "winner", "left", "right"],
-    )
+
+def _check_crowd(crowd: pd.DataFrame, pairs: dict) -> None:
+    """One vote per (pair, worker), on a crowd pair, with the pair's models."""
     dup = crowd.duplicated(["id", "worker"]).to_numpy().nonzero()[0]
     if len(dup):
         i = int(dup[0])
@@ -298,7 +308,6 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
     for i, pid in enumerate(crowd["id"]):
         if pid not in known:
             raise LoadError(CROWD, crowd["_line"].iloc[i], "id", f"pair {pid} not in {PAIRS}")
-    by_id = item_table.set_index("item_id")
     for i, rec in enumerate(crowd[["id", "model_x", "model_y"]].itertuples(index=False)):
         pair = pairs[rec.id]
         for col in ("model_x", "model_y"):
@@ -309,28 +318,39 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
                     col,
                     f"{getattr(rec, col)!r} differs from {PAIRS} ({pair[col]!r})",
                 )
+
+
+def _crowd_rows(path: Path, item_table: pd.DataFrame, pairs: dict) -> pd.DataFrame:
+    """One row per crowd vote, on the item's row of ``item_table``."""
+    crowd = _read_csv(
+        path, CROWD, ["id", "prompt", "model_x", "model_y", "worker", "winner", "left", "right"]
+    )
+    _check_crowd(crowd, pairs)
+    by_id = item_table.set_index("item_id")
     votes = by_id.loc[crowd["id"].astype(str)].reset_index()
-    parts.append(
-        votes.assign(
-            **common,
-            rater=("human:worker" + crowd["worker"].astype(str)).to_numpy(),
-            rater_kind="human",
-            label=labels(
-                crowd["winner"], LABELS, file=CROWD, field="winner", records=crowd["_line"].tolist()
-            ),
-            raw=crowd["winner"].to_numpy(),
-        )
+    return votes.assign(
+        **_COMMON,
+        rater=("human:worker" + crowd["worker"].astype(str)).to_numpy(),
+        rater_kind="human",
+        label=labels(
+            crowd["winner"], LABELS, file=CROWD, field="winner", records=crowd["_line"].tolist()
+        ),
+        raw=crowd["winner"].to_numpy(),
     )
 
+
+def _gold_rows(path: Path, src: _Sources) -> pd.DataFrame:
+    """The training pairs with the author's ``golden`` label and ``reason``."""
     training = _read_jsonl(
-        files[TRAINING],
+        path,
         TRAINING,
-        [*pair_fields[:3], "model_x", "result_x", "model_y", "result_y", "golden", "reason"],
+        [*_PAIR_FIELDS[:3], "model_x", "result_x", "model_y", "result_y", "golden", "reason"],
     )
     gold = []
     for k, rec in enumerate(training, start=1):
         where = f"line {k} (id={rec['id']})"
-        prompt = _lookup(prompts, rec["prompt"], PROMPTS, f"{TRAINING} {where}", "prompt")
+        record = f"{TRAINING} {where}"
+        prompt = _lookup(src.prompts, rec["prompt"], PROMPTS, record, "prompt")
         gold.append(
             {
                 "item_id": f"training{rec['id']}",
@@ -339,30 +359,35 @@ def parse(files: dict[str, Path]) -> pd.DataFrame:
                 "reference": prompt["note"],
                 "response_a": rec["result_x"],
                 "response_b": rec["result_y"],
-                "model_a": _lookup(
-                    models, rec["model_x"], MODELS, f"{TRAINING} {where}", "model_x"
-                ),
-                "model_b": _lookup(
-                    models, rec["model_y"], MODELS, f"{TRAINING} {where}", "model_y"
-                ),
+                "model_a": _lookup(src.models, rec["model_x"], MODELS, record, "model_x"),
+                "model_b": _lookup(src.models, rec["model_y"], MODELS, record, "model_y"),
                 "raw": rec["golden"],
                 "explanation": rec["reason"],
                 "_line": where,
             }
         )
     gold_df = pd.DataFrame(gold)
-    parts.append(
-        gold_df.drop(columns="_line").assign(
-            **common,
-            rater="gold",
-            rater_kind="gold",
-            label=labels(
-                gold_df["raw"],
-                LABELS,
-                file=TRAINING,
-                field="golden",
-                records=gold_df["_line"].tolist(),
-            ),
-        )
+    return gold_df.drop(columns="_line").assign(
+        **_COMMON,
+        rater="gold",
+        rater_kind="gold",
+        label=labels(
+            gold_df["raw"], LABELS, file=TRAINING, field="golden", records=gold_df["_line"].tolist()
+        ),
     )
+
+
+def parse(files: dict[str, Path]) -> pd.DataFrame:
+    """Parse the staged files into the tidy table (pure; reads only ``files``).
+
+    Steps, each raising :class:`~workbench.schema.LoadError` on what it checks: the lookup
+    files (:func:`_read_sources`), the judges' comparison files (:func:`_read_judges`), the
+    item table (:func:`_item_table`), then the judge, crowd and gold rows.
+    """
+    src = _read_sources(files)
+    judges = _read_judges(files)
+    item_table = _item_table(judges["gpt-4"], src)
+    parts = _judge_rows(item_table, judges)
+    parts.append(_crowd_rows(files[CROWD], item_table, src.pairs))
+    parts.append(_gold_rows(files[TRAINING], src))
     return validate(conform(pd.concat(parts, ignore_index=True), name=NAME), name=NAME)
