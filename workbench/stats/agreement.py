@@ -1415,6 +1415,19 @@ def _table_entry(statistic, from_margins, resolve=_resolve_pair, **fns) -> Suffi
     )
 
 
+def _counts_entry(statistic, from_sums, resolve) -> Sufficient:
+    """Entry of a many-rater statistic of the per-item category counts."""
+    return Sufficient(
+        statistic=statistic,
+        kind="sum",
+        resolve=resolve,
+        contributions=count_contributions,
+        from_sums=from_sums,
+        sums=count_sums,
+        patterns=count_patterns,
+    )
+
+
 SUFFICIENT_AGREEMENT: dict[str, Sufficient] = {
     "percent_agreement": _table_entry(
         percent_agreement, _agreement_from_margins, _resolve_agreement
@@ -1430,15 +1443,7 @@ SUFFICIENT_AGREEMENT: dict[str, Sufficient] = {
     "brennan_prediger": _table_entry(brennan_prediger, _bp_from_margins),
     "accuracy": _table_entry(accuracy, _agreement_from_margins, _resolve_accuracy),
     "macro_f1": _table_entry(macro_f1, _macro_f1_from_margins, _resolve_accuracy),
-    "fleiss_kappa": Sufficient(
-        statistic=fleiss_kappa,
-        kind="sum",
-        resolve=_resolve_fleiss,
-        contributions=count_contributions,
-        from_sums=_fleiss_from_sums,
-        sums=count_sums,
-        patterns=count_patterns,
-    ),
+    "fleiss_kappa": _counts_entry(fleiss_kappa, _fleiss_from_sums, _resolve_fleiss),
     "gwet_ac1": Sufficient(
         statistic=gwet_ac1,
         kind="sum",
@@ -1449,15 +1454,7 @@ SUFFICIENT_AGREEMENT: dict[str, Sufficient] = {
         patterns=_by_layout(table_patterns, count_patterns),
         direct=_by_layout(_via_codes(_gwet_from_margins), _gwet_counts_direct),
     ),
-    "gwet_ac2": Sufficient(
-        statistic=gwet_ac2,
-        kind="sum",
-        resolve=_resolve_ac2,
-        contributions=count_contributions,
-        from_sums=_gwet_from_sums,
-        sums=count_sums,
-        patterns=count_patterns,
-    ),
+    "gwet_ac2": _counts_entry(gwet_ac2, _gwet_from_sums, _resolve_ac2),
     "krippendorff_alpha": Sufficient(
         statistic=krippendorff_alpha,
         kind="sum",
