@@ -240,6 +240,7 @@ def slice_probe(
     """
     check_table(df)
     check_columns(df, [by] if isinstance(by, str) else list(by), arg="by")
+    check_option("correction", correction, CORRECTIONS)
     if isinstance(probe, str):
         fn = bias.PROBES.lookup(probe, "probe").function
     elif callable(probe):
@@ -301,6 +302,7 @@ def slice_agreement(
     if not isinstance(by, str):
         raise ValueError(f"by: expected one column of df, got {by!r}")
     check_columns(df, [by], arg="by")
+    check_option("correction", correction, CORRECTIONS)
     kwargs.setdefault("ceiling", False)
     parts = []
     values = df[by].astype("object")

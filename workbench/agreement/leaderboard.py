@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Hashable
 from typing import Literal
 
@@ -24,6 +25,7 @@ from ._frame import (
     unit_codes,
 )
 from .estimate import MIN_CI_ITEMS
+from .prepared import AgreementWarning
 
 __all__ = [
     "LEADERBOARD_ITEMS",
@@ -150,7 +152,19 @@ def leaderboard(
     )
     out = _board(groups, models, g, a, b, est, boot, confidence_level, method, units)
     out.attrs["bootstrap"] = {"groups": groups, "models": models, "scores": boot}
+    _warn_nan(out, out["ci_low"].isna().to_numpy())
     return out
+
+
+def _warn_nan(out: pd.DataFrame, nan: np.ndarray) -> None:
+    """One :class:`AgreementWarning` when rows of ``out`` have NaN values (``note`` says why)."""
+    if nan.any():
+        warnings.warn(
+            f"{int(nan.sum())} of {len(out)} rows have no estimate or no interval; see the "
+            f"note column (e.g. {out.loc[nan, 'note'].iloc[0]!r})",
+            AgreementWarning,
+            stacklevel=3,
+        )
 
 
 def _check_battles(df: pd.DataFrame) -> None:
@@ -462,7 +476,9 @@ def rank_correlation(
                     "note": few or undefined or cis[k][2],
                 }
             )
-    return pd.DataFrame.from_records(records)
+    out = pd.DataFrame.from_records(records)
+    _warn_nan(out, (out["estimate"].isna() | out["ci_low"].isna()).to_numpy())
+    return out
 
 
 def _resampled_correlations(

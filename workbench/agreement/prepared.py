@@ -185,7 +185,7 @@ class PreparedPairs:
             got = values(pairs["item_id"])
             if np.ndim(got) != 1 or len(got) != len(pairs):
                 raise ValueError(
-                    f"values: expected one value per item id ({len(pairs)}), got "
+                    f"values: expected one value per pair ({len(pairs)}), got "
                     f"{np.shape(got)} from {getattr(values, '__name__', 'values')}"
                 )
             return pairs.assign(**{column: pd.Series(got).array})
