@@ -91,11 +91,14 @@ Modules
     :mod:`~workbench.agreement.pairs` (reference resolution; judge, ceiling and
     others' pairs), :mod:`~workbench.agreement.prepared` (:func:`prepare` and the
     typed :class:`PreparedPairs`: pairs once, sliced and estimated many times),
-    :mod:`~workbench.agreement.estimate` (one block's estimates and bootstrap),
+    :mod:`~workbench.agreement.estimate` (one block's estimates and bootstrap; the paired
+    gap to the ceiling), :mod:`~workbench.agreement.sums` (contribution sums of the sum
+    statistics and their one shared bootstrap),
     :mod:`~workbench.agreement.rank_bootstrap` (Kendall / Spearman resamples at once),
     :mod:`~workbench.agreement.table` (:func:`agreement`),
     :mod:`~workbench.agreement.compare` (:func:`compare_judges`),
-    :mod:`~workbench.agreement.leaderboard` (:func:`leaderboard`, :func:`rank_correlation`).
+    :mod:`~workbench.agreement.leaderboard` (:func:`leaderboard`),
+    :mod:`~workbench.agreement.ranking` (:func:`rank_correlation`).
     The package itself is callable: ``workbench.agreement(df, ...)`` is :func:`agreement`.
 """
 

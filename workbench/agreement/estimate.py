@@ -22,13 +22,14 @@ from ..stats import SUFFICIENT
 from ..stats import bootstrap as boot
 from ._frame import quiet
 from .rank_bootstrap import rank_bootstrap
+from .sums import distinct_cells, sum_statistics
 
 __all__ = [
     "DEFAULT_STATISTICS",
     "MIN_CI_ITEMS",
     "SCORE_STATISTICS",
     "block_seed",
-    "distinct_cells",
+    "distinct_cells",  # from .sums, where it is defined
     "estimate_block",
     "gap_block",
     "n_distinct",
@@ -132,35 +133,6 @@ def _check_statistic(name: str, opts: dict[str, Any], protocol: str) -> None:
         )
 
 
-def distinct_cells(
-    x: np.ndarray, y: np.ndarray, items: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(one row index per distinct (x, y) cell, its count), or None when not applicable.
-
-    Applies to integer label codes (>= 0) with one row per item; the resampled
-    units are then the rows, and rows of one cell have equal contributions.
-
-    Examples
-    --------
-    >>> distinct_cells(np.array([0, 1, 0, 1]), np.array([0, 1, 0, 0]), np.arange(4))
-    (array([0, 3, 1]), array([2, 1, 1]))
-    """
-    if x.dtype.kind not in "iu" or y.dtype.kind not in "iu" or not len(x):
-        return None
-    if x.min() < 0 or y.min() < 0:
-        return None
-    n_items = int(items.max()) + 1 if len(items) else 0
-    if n_items != len(items) or np.bincount(items, minlength=n_items).max() != 1:
-        return None
-    k = int(max(x.max(), y.max())) + 1
-    cell = x.astype(np.int64) * k + y
-    counts = np.bincount(cell, minlength=k * k)
-    present = np.flatnonzero(counts)
-    first = np.full(k * k, len(cell), dtype=np.int64)
-    np.minimum.at(first, cell, np.arange(len(cell)))
-    return first[present], counts[present]
-
-
 def estimate_block(
     x: np.ndarray,
     y: np.ndarray,
@@ -230,7 +202,7 @@ def estimate_block(
     if sum_specs:
         n_h = 1 if h_codes is None else int(h_codes.max()) + 1
         out.update(
-            _sum_statistics(
+            sum_statistics(
                 x,
                 y,
                 items,
@@ -312,7 +284,7 @@ def gap_block(
     out: dict[str, tuple[float, float, float, float]] = {}
     if sum_specs:
         out.update(
-            _sum_statistics(
+            sum_statistics(
                 x,
                 y,
                 units,
@@ -449,200 +421,6 @@ def _encode_labels(
         tie = labels.index(name) if name in labels else -1
         specs["percent_agreement"] = {**specs["percent_agreement"], "tie_label": tie}
     return x, y, specs
-
-
-def _sum_statistics(
-    x: np.ndarray,
-    y: np.ndarray,
-    items: np.ndarray,
-    blocks: np.ndarray | None,
-    sum_specs: dict[str, dict[str, Any]],
-    n_blocks: int,
-    reduce: Callable[[np.ndarray], np.ndarray],
-    **kw: Any,
-) -> dict[str, tuple[float, float, float, float]]:
-    """One bootstrap of the per-item contribution sums of every sum statistic.
-
-    ``blocks`` (codes < ``n_blocks``) splits the pairs into blocks (annotators; judge and
-    ceiling sides) whose contributions sit in separate columns; each statistic is computed
-    per block and ``reduce`` maps the per-block values (..., n_blocks) to the reported one.
-    The resampling partition (distinct items) is found from the values themselves, not
-    from the contributions, so it is the same whichever statistics are requested.
-    """
-    # One row per item, integer label codes, no blocks: a row's contributions depend
-    # only on its (x, y) cell, so compute them for one representative row per distinct
-    # cell and count the cells.
-    cells = distinct_cells(x, y, items) if blocks is None else None
-    if cells is not None:  # cells in order of their first item, as _item_patterns orders groups
-        by_first = np.argsort(cells[0], kind="stable")
-        cells = (cells[0][by_first], cells[1][by_first])
-    reps = None if cells is None else cells[0]
-    out_blocks, resolved, seen, spans = [], {}, {}, {}
-    width = 0
-    for name, opts in sum_specs.items():
-        suff = SUFFICIENT[name]
-        data = boot.pair_args(name, x, y)
-        resolved[name] = suff.resolve(*data, **opts)
-        # Statistics of one contingency table share their contributions: compute once.
-        key = (suff.contributions, len(data), repr(resolved[name].get("categories")))
-        if key not in seen:
-            rows = data if reps is None else boot.pair_args(name, x[reps], y[reps])
-            c = np.asarray(suff.contributions(*rows, **resolved[name]), float)
-            d = c.shape[1]
-            seen[key] = (width, d)
-            out_blocks.append(c)
-            width += n_blocks * d
-        spans[name] = seen[key]
-    from_sums = _from_sums(list(sum_specs), spans, resolved, n_blocks, reduce)
-    if cells is not None:
-        r = boot.bootstrap_sums(
-            np.concatenate(out_blocks, axis=1), from_sums, counts=cells[1], **kw
-        )
-    else:
-        contrib = np.concatenate(
-            [_block_sums(c, items, blocks, n_blocks) for c in out_blocks], axis=1
-        )
-        patterns, counts = _item_patterns(contrib, x, y, blocks, items)
-        r = _bootstrap_patterns(patterns, counts, from_sums, sparse=n_blocks > 4, **kw)
-    return {
-        name: (r.estimate[i], r.ci_low[i], r.ci_high[i], r.se[i])
-        for i, name in enumerate(sum_specs)
-    }
-
-
-def _block_sums(
-    c: np.ndarray, items: np.ndarray, blocks: np.ndarray | None, n_blocks: int
-) -> np.ndarray:
-    """Per-item sums of row contributions ``c`` (n, d), one group of d columns per block.
-
-    Items in sorted order of ``items`` (as :func:`workbench.stats.bootstrap.item_sums`);
-    column ``b * d + j`` holds contribution ``j`` of block ``b``. No (rows x blocks) array.
-    """
-    if blocks is None:
-        return boot.item_sums(c, items)[0]
-    _, codes = np.unique(items, return_inverse=True)
-    n_items, d = int(codes.max()) + 1, c.shape[1]
-    key = codes.ravel() * n_blocks + blocks
-    out = np.empty((n_items * n_blocks, d))
-    for j in range(d):
-        out[:, j] = np.bincount(key, weights=c[:, j], minlength=n_items * n_blocks)
-    return out.reshape(n_items, n_blocks * d)
-
-
-def _bootstrap_patterns(
-    patterns: np.ndarray,
-    counts: np.ndarray,
-    from_sums: Callable[[np.ndarray], np.ndarray],
-    *,
-    sparse: bool,
-    n_resamples: int,
-    confidence_level: float,
-    method: boot.Method,
-    rng: np.random.Generator,
-) -> boot.BootstrapResult:
-    """:func:`workbench.stats.bootstrap.bootstrap_sums` of distinct item patterns with counts.
-
-    ``sparse``: the patterns have many blocks of which an item fills few (one column
-    group per annotator): resampled sums come from a sparse product, with the same
-    multinomial draws of pattern counts as ``bootstrap_sums``.
-    """
-    kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method, rng=rng)
-    if not sparse:
-        return boot.bootstrap_sums(patterns, from_sums, counts=counts, **kw)
-    from scipy import sparse as sp
-
-    keep = counts > 0
-    patterns, counts = patterns[keep], counts[keep]
-    n, m = int(counts.sum()), len(counts)
-    total = counts @ patterns
-    theta = np.asarray(from_sums(total), dtype=float)
-    csc = sp.csr_matrix(patterns).T.tocsr()  # (width, m)
-    chunk = max(1, 2_000_000 // max(m, 1))
-    parts = []
-    for start in range(0, n_resamples, chunk):
-        size = min(chunk, n_resamples - start)
-        draws = rng.multinomial(n, counts / n, size=size).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            parts.append(np.asarray(from_sums(np.asarray(csc @ draws.T).T), dtype=float))
-    boots = np.concatenate(parts, axis=0)
-    jack = None
-    if method == "bca":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            jack = np.asarray(from_sums(total - patterns), dtype=float)
-    lo, hi = boot.bootstrap_interval(
-        theta, boots, jack, counts.astype(float), confidence_level, method
-    )
-    return boot.bootstrap_result(theta, boots, lo, hi, n)
-
-
-def _item_patterns(
-    contrib: np.ndarray, x: np.ndarray, y: np.ndarray, blocks: np.ndarray | None, items: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(one contribution row per group of items with identical pairs, items per group).
-
-    Items are grouped by a hash of the multiset of their (x, y, block) rows, so the
-    groups depend on the data only; items of one group have equal contributions for
-    every statistic (checked: a hash collision falls back to one group per item).
-    """
-    _, codes = np.unique(items, return_inverse=True)
-    cols = [np.asarray(x, float), np.asarray(y, float)]
-    if blocks is not None:
-        cols.append(np.asarray(blocks, float))
-    h = np.zeros(len(codes), dtype=np.uint64)
-    for col in cols:
-        h = _mix(h ^ _mix(np.ascontiguousarray(col).view(np.uint64)))
-    order = np.argsort(codes, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
-    with np.errstate(over="ignore"):
-        key = np.add.reduceat(h[order], starts)  # wraps modulo 2**64: a multiset hash
-    _, first, group = np.unique(key, return_index=True, return_inverse=True)
-    # groups in order of their first item (not of the hash): the order of the single-item
-    # table when each cluster repeats one item
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    first, group = np.sort(first), rank[group.ravel()]
-    patterns = contrib[first]
-    if not np.array_equal(patterns[group], contrib):
-        return contrib, np.ones(len(contrib), dtype=np.int64)
-    return patterns, np.bincount(group, minlength=len(first)).astype(np.int64)
-
-
-def _mix(v: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser, elementwise on uint64 (wrapping arithmetic)."""
-    v = v.astype(np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        v += np.uint64(0x9E3779B97F4A7C15)
-        v = (v ^ (v >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        v = (v ^ (v >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return v ^ (v >> np.uint64(31))
-
-
-def _from_sums(
-    names: list[str],
-    spans: dict[str, tuple[int, int]],
-    resolved: dict[str, dict[str, Any]],
-    n_blocks: int,
-    reduce: Callable[[np.ndarray], np.ndarray],
-) -> Callable[[np.ndarray], np.ndarray]:
-    """Every statistic from summed contributions ``s`` (..., width): the last axis stacked."""
-
-    def from_sums(s):
-        res = []
-        for name in names:
-            start, d = spans[name]
-            part = s[..., start : start + d * n_blocks]
-            g = SUFFICIENT[name].from_sums
-            if n_blocks == 1:
-                res.append(np.asarray(g(part, **resolved[name]), float))
-            else:
-                per = np.asarray(
-                    g(part.reshape(*part.shape[:-1], n_blocks, d), **resolved[name]), float
-                )
-                with np.errstate(invalid="ignore"), quiet():
-                    res.append(reduce(per))
-        return np.stack(res, axis=-1)
-
-    return from_sums
 
 
 def _resampled(

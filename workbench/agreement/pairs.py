@@ -16,14 +16,25 @@ The definitions are in the docstring of :mod:`workbench.agreement`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .. import verdicts
+
+if TYPE_CHECKING:
+    from .prepared import CeilingItems, JudgePairs
+
 from ._frame import ITEM, ITEM_CODE, individual_humans, rows_of, values
 
 __all__ = [
+    "ceiling_note",
     "ceiling_pairs",
+    "ceiling_seen",
+    "judge_names",
+    "labels_by",
     "judge_pairs",
     "others_pairs",
     "reference_values",
@@ -206,3 +217,83 @@ def others_pairs(
     left = left[left["x"].notna()]
     ref = loo[[*ITEM, "rater", "y"]]
     return left.merge(ref.rename(columns={"rater": "_annotator"}), on=ITEM, how="inner")
+
+
+def ceiling_note(
+    df: pd.DataFrame, humans: list[str], wanted: bool, has_ceiling: bool, same_footing: bool
+) -> str:
+    """Why judge rows carry no gap to the human ceiling ("" when they do)."""
+    if not wanted:
+        return "ceiling=False: no gap to the human ceiling"
+    if not has_ceiling:
+        if len(humans) >= 2:
+            why = f"no item has two or more of its {len(humans)} individual annotators"
+        elif humans:
+            why = f"the table has one individual annotator ({humans[0]})"
+        else:
+            kinds = set(pd.Series(df["rater_kind"].unique()).astype("object"))
+            raters = set(pd.Series(df["rater"].unique()).astype("object"))
+            names = sorted(r for r in raters if r in ("human", "human:majority", "gold"))
+            why = (
+                f"the table has only an aggregated label ({', '.join(names)})"
+                if names or kinds & {"human", "gold"}
+                else "the table has no human rater"
+            )
+        return (
+            f"no human ceiling possible: {why}; a ceiling needs two or more individual "
+            "human:<id> annotators on an item"
+        )
+    if not same_footing:
+        return (
+            "reference is not the ceiling's (others' majority): no paired gap; "
+            "reference='others' (the default) compares like for like"
+        )
+    return ""
+
+
+def judge_names(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:
+    """The judges asked for (checked; one may be given as a string), or every rater of kind
+    ``llm`` or ``metric``."""
+    if judges is None:
+        kind = df["rater_kind"].astype("object")
+        return sorted(raters[kind.isin(["llm", "metric"])].unique().tolist())
+    judges = [judges] if isinstance(judges, str) else list(judges)
+    if not judges:
+        raise ValueError("judges: an empty list; name at least one judge, or pass None for all")
+    twice = sorted({j for j in judges if judges.count(j) > 1})
+    if twice:
+        raise ValueError(f"judges: {twice} listed more than once")
+    unknown = sorted(set(judges) - set(raters.unique()))
+    if unknown:
+        raise ValueError(f"judges: not in the table: {unknown}")
+    return judges
+
+
+def ceiling_seen(
+    df: pd.DataFrame,
+    raters: pd.Series,
+    judges: list[str],
+    pairs: list[JudgePairs],
+    protocol: str,
+    ceiling_items: CeilingItems,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(item codes the ceiling keeps, item codes per judge) for ``"judged"`` / ``"compared"``."""
+    if ceiling_items == "compared":
+        compared = [p.pairs[ITEM_CODE].to_numpy() for p in pairs]
+        return (np.concatenate(compared) if compared else np.array([], dtype=np.int64)), {}
+    valued = values(df, protocol).notna().to_numpy()
+    judged = raters.isin(judges).to_numpy() & valued
+    codes = df[ITEM_CODE].to_numpy()
+    judged_by = {j: codes[(raters == j).to_numpy() & valued] for j in judges}
+    return codes[judged], judged_by
+
+
+def labels_by(df: pd.DataFrame, raters: pd.Series, protocol: str) -> dict[str, frozenset[str]]:
+    """Labels each rater used (empty for ratings)."""
+    if protocol == "rating":
+        return {}
+    rated = pd.DataFrame({"rater": raters.to_numpy(), "label": df["label"].to_numpy()})
+    return {
+        rater: frozenset(str(v) for v in labels.unique())
+        for rater, labels in rated.dropna().groupby("rater", sort=False)["label"]
+    }

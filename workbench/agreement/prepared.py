@@ -36,7 +36,6 @@ from ._frame import (
     protocol_of,
     resolved_table,
     unit_codes,
-    values,
     with_item_codes,
     xy,
 )
@@ -48,13 +47,24 @@ from .estimate import (
     n_distinct,
     statistic_specs,
 )
-from .pairs import ceiling_pairs, judge_pairs, others_pairs, reference_values, resolve_reference
+from .pairs import (
+    ceiling_note,
+    ceiling_pairs,
+    ceiling_seen,
+    judge_names,
+    judge_pairs,
+    labels_by,
+    others_pairs,
+    reference_values,
+    resolve_reference,
+)
 
 __all__ = [
     "AGGREGATES",
     "CEILING_ITEMS",
     "COLUMNS",
     "AgreementWarning",
+    "warn_nan_rows",
     "Aggregate",
     "CeilingItems",
     "JudgePairs",
@@ -90,6 +100,20 @@ COLUMNS = [
 
 class AgreementWarning(UserWarning):
     """Some rows of an agreement table are NaN (no estimate or no interval); see ``note``."""
+
+
+def warn_nan_rows(out: pd.DataFrame, nan: np.ndarray, *, stacklevel: int = 4) -> None:
+    """One :class:`AgreementWarning` when rows of ``out`` have NaN values (``note`` says why).
+
+    ``stacklevel`` counts from the caller of this function's caller (the public function).
+    """
+    if nan.any():
+        warnings.warn(
+            f"{int(nan.sum())} of {len(out)} rows have no estimate or no interval; see the "
+            f"note column (e.g. {out.loc[nan, 'note'].iloc[0]!r})",
+            AgreementWarning,
+            stacklevel=stacklevel,
+        )
 
 
 class JudgePairs(NamedTuple):
@@ -302,14 +326,7 @@ class PreparedPairs:
         out = pd.DataFrame.from_records(records, columns=[*by, *COLUMNS])
         out["n_items"] = out["n_items"].astype("int64")
         out["note"] = out["note"].astype("string")
-        nan = out["estimate"].isna() | out["ci_low"].isna()
-        if nan.any():
-            warnings.warn(
-                f"{int(nan.sum())} of {len(out)} rows have no estimate or no interval; "
-                f"see the note column (e.g. {out.loc[nan, 'note'].iloc[0]!r})",
-                AgreementWarning,
-                stacklevel=3,
-            )
+        warn_nan_rows(out, (out["estimate"].isna() | out["ci_low"].isna()).to_numpy())
         return out
 
     def _records(
@@ -482,7 +499,7 @@ aggregate='mean', by=())
             df = with_item_codes(df)
     raters = df["rater"].astype("object")
     named = judges is not None
-    judges = _judges(df, raters, judges)
+    judges = judge_names(df, raters, judges)
     ref_values = reference_values(df, ref, protocol) if loo is None else None
     pairs, unpaired = [], []
     for judge in judges:
@@ -505,7 +522,7 @@ aggregate='mean', by=())
     if want_ceiling:
         cp = cp_all = ceiling_pairs(df, protocol, by, humans)
         if len(cp) and ceiling_items != "all":
-            seen, judged_by = _ceiling_seen(df, raters, judges, pairs, protocol, ceiling_items)
+            seen, judged_by = ceiling_seen(df, raters, judges, pairs, protocol, ceiling_items)
             if len(seen):
                 cp = cp[np.isin(cp[ITEM_CODE].to_numpy(), seen)]
         if not len(cp):
@@ -521,90 +538,10 @@ aggregate='mean', by=())
         ceiling_items=ceiling_items,
         ceiling_all=cp_all,
         judged_by=judged_by,
-        labels_by=_labels_by(df, raters, protocol),
+        labels_by=labels_by(df, raters, protocol),
         judge_names=tuple(judges),
         by=tuple(by),
         same_footing=loo is not None and cp_all is not None,
-        ceiling_note=_ceiling_note(df, humans, want_ceiling, cp_all is not None, loo is not None),
+        ceiling_note=ceiling_note(df, humans, want_ceiling, cp_all is not None, loo is not None),
         unpaired=tuple(unpaired),
     )
-
-
-def _ceiling_note(
-    df: pd.DataFrame, humans: list[str], wanted: bool, has_ceiling: bool, same_footing: bool
-) -> str:
-    """Why judge rows carry no gap to the human ceiling ("" when they do)."""
-    if not wanted:
-        return "ceiling=False: no gap to the human ceiling"
-    if not has_ceiling:
-        if len(humans) >= 2:
-            why = f"no item has two or more of its {len(humans)} individual annotators"
-        elif humans:
-            why = f"the table has one individual annotator ({humans[0]})"
-        else:
-            kinds = set(pd.Series(df["rater_kind"].unique()).astype("object"))
-            raters = set(pd.Series(df["rater"].unique()).astype("object"))
-            names = sorted(r for r in raters if r in ("human", "human:majority", "gold"))
-            why = (
-                f"the table has only an aggregated label ({', '.join(names)})"
-                if names or kinds & {"human", "gold"}
-                else "the table has no human rater"
-            )
-        return (
-            f"no human ceiling possible: {why}; a ceiling needs two or more individual "
-            "human:<id> annotators on an item"
-        )
-    if not same_footing:
-        return (
-            "reference is not the ceiling's (others' majority): no paired gap; "
-            "reference='others' (the default) compares like for like"
-        )
-    return ""
-
-
-def _judges(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:
-    """The judges asked for (checked; one may be given as a string), or every rater of kind
-    ``llm`` or ``metric``."""
-    if judges is None:
-        kind = df["rater_kind"].astype("object")
-        return sorted(raters[kind.isin(["llm", "metric"])].unique().tolist())
-    judges = [judges] if isinstance(judges, str) else list(judges)
-    if not judges:
-        raise ValueError("judges: an empty list; name at least one judge, or pass None for all")
-    twice = sorted({j for j in judges if judges.count(j) > 1})
-    if twice:
-        raise ValueError(f"judges: {twice} listed more than once")
-    unknown = sorted(set(judges) - set(raters.unique()))
-    if unknown:
-        raise ValueError(f"judges: not in the table: {unknown}")
-    return judges
-
-
-def _ceiling_seen(
-    df: pd.DataFrame,
-    raters: pd.Series,
-    judges: list[str],
-    pairs: list[JudgePairs],
-    protocol: str,
-    ceiling_items: CeilingItems,
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(item codes the ceiling keeps, item codes per judge) for ``"judged"`` / ``"compared"``."""
-    if ceiling_items == "compared":
-        compared = [p.pairs[ITEM_CODE].to_numpy() for p in pairs]
-        return (np.concatenate(compared) if compared else np.array([], dtype=np.int64)), {}
-    valued = values(df, protocol).notna().to_numpy()
-    judged = raters.isin(judges).to_numpy() & valued
-    codes = df[ITEM_CODE].to_numpy()
-    judged_by = {j: codes[(raters == j).to_numpy() & valued] for j in judges}
-    return codes[judged], judged_by
-
-
-def _labels_by(df: pd.DataFrame, raters: pd.Series, protocol: str) -> dict[str, frozenset[str]]:
-    """Labels each rater used (empty for ratings)."""
-    if protocol == "rating":
-        return {}
-    rated = pd.DataFrame({"rater": raters.to_numpy(), "label": df["label"].to_numpy()})
-    return {
-        rater: frozenset(str(v) for v in labels.unique())
-        for rater, labels in rated.dropna().groupby("rater", sort=False)["label"]
-    }
