@@ -891,13 +891,7 @@ STORE: dict[str, tuple[Callable[[Any], Any], Expectation]] = {
         Raises(SchemaError, r"judgments: expected a pandas DataFrame"),
     ),
 }
-XFAIL = {
-    "store_exclude_judgments_not_a_dataframe": (
-        "workbench.annotations.analysis.exclude reads .columns of its argument: "
-        "AttributeError: 'list' object has no attribute 'columns' (annotations/ is edited by "
-        "others; fix there)"
-    ),
-}
+XFAIL: dict[str, str] = {}
 
 # ------------------------------------------------------------------ cases: command line
 

@@ -370,7 +370,7 @@ class PreparedPairs:
                         "gap_to_ceiling": g[0],
                         "gap_ci_low": g[1],
                         "gap_ci_high": g[2],
-                        "note": self._note(kind, e, lo, n_units, g),
+                        "note": self._note(kind, e, lo, hi, n_units, g),
                     }
                 )
         return records
@@ -410,8 +410,10 @@ class PreparedPairs:
         hc = mine["rater"].to_numpy(object).astype(str) if per else None
         return gap_block((x, y, uj, hj), (cx, cy, uc, hc), specs, **kw)
 
-    def _note(self, kind: str, estimate: float, ci_low: float, n_units: int, gap: tuple) -> str:
-        """Why a row has NaN values (empty when it has none)."""
+    def _note(
+        self, kind: str, estimate: float, ci_low: float, ci_high: float, n_units: int, gap: tuple
+    ) -> str:
+        """Why a row has NaN (or degenerate) values; empty when it has none."""
         notes = []
         if np.isnan(estimate):
             notes.append(
@@ -419,6 +421,8 @@ class PreparedPairs:
             )
         elif np.isnan(ci_low) and n_units < MIN_CI_ITEMS:
             notes.append(f"{n_units} items: fewer than {MIN_CI_ITEMS}, no interval")
+        elif ci_low == ci_high:
+            notes.append("zero-width interval: every resample gives the same value")
         if kind == "judge":
             if self.ceiling_note:
                 notes.append(self.ceiling_note)

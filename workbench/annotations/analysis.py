@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
+from .._validate import check_columns
 from ..vocab import CAUSES
 from .io import read_table
 from .store import AnnotationStore
@@ -116,13 +117,8 @@ def exclude(
     bad = [c for c in causes if c not in CAUSES]
     if bad:
         raise ValueError(f"causes: {bad!r} not in {list(CAUSES)}")
-    for name, df, cols in (
-        ("judgments", judgments, ("dataset", "item_id")),
-        ("annotations", annotations, ("dataset", "item_id", "cause")),
-    ):
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise ValueError(f"{name}: missing column(s) {missing}; has {list(df.columns)}")
+    check_columns(judgments, ("dataset", "item_id"), "judgments")
+    check_columns(annotations, ("dataset", "item_id", "cause"), "annotations")
     keep = annotations["cause"].astype("string").isin(causes)
     if "status" in annotations:
         keep &= annotations["status"].astype("string").eq("active").fillna(False)
