@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .._validate import check_columns
+from ..vocab import CEILING
 from .theme import PALETTE, Ceiling, apply_layout, ceiling_triplet, ci_error_bars, draw_ceiling
 
 __all__ = ["agreement_plot", "bar_ci", "forest"]
@@ -26,7 +27,7 @@ def forest(
     value: str = "estimate",
     color: str | None = None,
     ceiling: Ceiling = None,
-    ceiling_label: str = "human ceiling",
+    ceiling_label: str = CEILING,
     title: str,
     x_title: str,
     x_range: tuple[float, float] | None = None,
@@ -178,7 +179,7 @@ def bar_ci(
     color: str | None = None,
     value: str = "estimate",
     ceiling: Ceiling = None,
-    ceiling_label: str = "human ceiling",
+    ceiling_label: str = CEILING,
     title: str,
     y_title: str,
     y_range: tuple[float, float] | None = None,
