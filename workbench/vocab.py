@@ -52,9 +52,10 @@ Protocol = Literal["pairwise", "binary", "rating"]
 PROTOCOLS: tuple[str, ...] = ("pairwise", "binary", "rating")
 """How a judgment is given: a choice between two responses, correct/incorrect, or a score."""
 
-RaterKind = Literal["human", "gold", "llm", "metric"]
-RATER_KINDS: tuple[str, ...] = ("human", "gold", "llm", "metric")
-"""Who gave a judgment: one person or a crowd label, a curated label, an LLM judge, a metric."""
+RaterKind = Literal["human", "gold", "llm", "metric", "baseline"]
+RATER_KINDS: tuple[str, ...] = ("human", "gold", "llm", "metric", "baseline")
+"""Who gave a judgment: one person or a crowd label, a curated label, an LLM judge, a metric,
+or a trivial baseline judge (:func:`workbench.baselines.add_baseline_judges`)."""
 
 Order = Literal["AB", "BA"]
 ORDERS: tuple[str, ...] = ("AB", "BA")

@@ -253,10 +253,10 @@ def ceiling_note(
 
 def judge_names(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:
     """The judges asked for (checked; one may be given as a string), or every rater of kind
-    ``llm`` or ``metric``."""
+    ``llm``, ``metric`` or ``baseline``."""
     if judges is None:
         kind = df["rater_kind"].astype("object")
-        return sorted(raters[kind.isin(["llm", "metric"])].unique().tolist())
+        return sorted(raters[kind.isin(["llm", "metric", "baseline"])].unique().tolist())
     judges = [judges] if isinstance(judges, str) else list(judges)
     if not judges:
         raise ValueError("judges: an empty list; name at least one judge, or pass None for all")
