@@ -18,8 +18,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from workbench import schema
-from workbench.alt_test import AltTestWarning, alt_test
 from workbench.errors import SchemaError
+from workbench.replace import AltTestWarning, alt_test
 from workbench.testing import toy
 
 # ----------------------------------------------------------------- independent oracle

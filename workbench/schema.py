@@ -21,9 +21,11 @@ criterion : string
 rater : string
     ``human:<id>``, ``human:majority``, ``gold``, ``<judge>/<strategy>`` or a
     metric name.
-rater_kind : {"human", "gold", "llm", "metric"}
+rater_kind : {"human", "gold", "llm", "metric", "baseline"}
     ``gold`` is a curated reference label (LLMBar), not one person's vote;
-    ``metric`` is a non-LLM automatic score (EM, BLEU, unit-test execution).
+    ``metric`` is a non-LLM automatic score (EM, BLEU, unit-test execution);
+    ``baseline`` a trivial judge (always the longer response, ...:
+    :func:`workbench.baselines.add_baseline_judges`).
 strategy : string
     Judge prompting strategy (``Vanilla_NoRules``, ``prompt1`` ...), NA for humans.
 order : {"AB", "BA"}

@@ -34,6 +34,7 @@ __all__ = [
     "PAIRWISE_LABELS",
     "PROTOCOLS",
     "Protocol",
+    "JUDGE_KINDS",
     "RATER_KINDS",
     "RULES",
     "RaterKind",
@@ -56,6 +57,8 @@ RaterKind = Literal["human", "gold", "llm", "metric", "baseline"]
 RATER_KINDS: tuple[str, ...] = ("human", "gold", "llm", "metric", "baseline")
 """Who gave a judgment: one person or a crowd label, a curated label, an LLM judge, a metric,
 or a trivial baseline judge (:func:`workbench.baselines.add_baseline_judges`)."""
+JUDGE_KINDS: tuple[str, ...] = ("llm", "metric", "baseline")
+"""Rater kinds that are judges (compared with people by default), not people or gold."""
 
 Order = Literal["AB", "BA"]
 ORDERS: tuple[str, ...] = ("AB", "BA")

@@ -389,7 +389,7 @@ class _Dataset:
         self.judgments = schema.conform(light)
         self.rows_by_item = self.full.groupby("item_id", sort=False, observed=True).indices
         kind = self.judgments.groupby("rater", observed=True)["rater_kind"].first().astype(str)
-        self.judges = sorted(kind.index[kind.isin(["llm", "metric"])])
+        self.judges = sorted(kind.index[kind.isin(vocab.JUDGE_KINDS)])
         labelled = self.judgments.loc[self.judgments["label"].notna(), ["rater", "item_id"]]
         self.items_of: dict[str, frozenset] = {
             str(r): frozenset(ids.astype(str))
@@ -2004,7 +2004,7 @@ def item_html(
             extra += f" surprise {_esc(round(float(dict(tags)['surprise']), 3))}"
         if extra:
             out.append(f"<div class='wb-h'>Probe tags</div><div>{extra}</div>")
-    judges = rows[kind.isin(["llm", "metric"])]
+    judges = rows[kind.isin(vocab.JUDGE_KINDS)]
     if judge is not None:
         own = judges[judges["rater"].astype(str) == judge]
         others = judges[judges["rater"].astype(str) != judge]

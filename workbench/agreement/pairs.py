@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .. import verdicts
+from .. import verdicts, vocab
 
 if TYPE_CHECKING:
     from .prepared import CeilingItems, JudgePairs
@@ -256,7 +256,7 @@ def judge_names(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | Non
     ``llm``, ``metric`` or ``baseline``."""
     if judges is None:
         kind = df["rater_kind"].astype("object")
-        return sorted(raters[kind.isin(["llm", "metric", "baseline"])].unique().tolist())
+        return sorted(raters[kind.isin(vocab.JUDGE_KINDS)].unique().tolist())
     judges = [judges] if isinstance(judges, str) else list(judges)
     if not judges:
         raise ValueError("judges: an empty list; name at least one judge, or pass None for all")

@@ -81,8 +81,8 @@ import pandas as pd
 from scipy.stats import ttest_1samp
 from statsmodels.stats.multitest import multipletests
 
-from ._validate import check_option, check_table
-from .errors import SchemaError
+from .._validate import check_option, check_table
+from ..errors import SchemaError
 
 __all__ = ["COLUMNS", "DETAIL_COLUMNS", "SCORINGS", "AltTestWarning", "alt_test"]
 
