@@ -23,6 +23,7 @@ _LAZY_FUNCTIONS = {
     "rank_correlation": "agreement",
     "prepare": "agreement",
     "alt_test": "replace",
+    "ppi_estimate": "replace",
     "add_baseline_judges": "baselines",
 }
 _LAZY_MODULES = (

@@ -6,10 +6,29 @@
   passes when it wins against at least half the annotators
   (:mod:`workbench.replace.alt_test`).
 
-Issue #12 adds prediction-powered estimates and rank-sets and judge panels here; the
-baseline judges are in :mod:`workbench.baselines`.
+- :func:`ppi_estimate` (tidy) and :func:`ppi_mean` / :func:`ppi_proportion` (arrays):
+  prediction-powered estimates (PPI++, Angelopoulos, Duchi & Zrnic 2023): a few
+  human-labelled items and the judge's verdicts on all items give an unbiased estimate
+  with a valid interval, narrower than from the humans alone when the judge is
+  informative (:mod:`workbench.replace.ppi`).
+
+Issue #12 adds prediction-powered rank-sets and judge panels here; the baseline judges
+are in :mod:`workbench.baselines`.
 """
 
 from .alt_test import COLUMNS, DETAIL_COLUMNS, SCORINGS, AltTestWarning, alt_test
+from .ppi import PPIResult, PPIWarning, human_only_mean, ppi_estimate, ppi_mean, ppi_proportion
 
-__all__ = ["COLUMNS", "DETAIL_COLUMNS", "SCORINGS", "AltTestWarning", "alt_test"]
+__all__ = [
+    "COLUMNS",
+    "DETAIL_COLUMNS",
+    "SCORINGS",
+    "AltTestWarning",
+    "PPIResult",
+    "PPIWarning",
+    "alt_test",
+    "human_only_mean",
+    "ppi_estimate",
+    "ppi_mean",
+    "ppi_proportion",
+]
