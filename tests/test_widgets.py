@@ -27,7 +27,7 @@ from plotly.callbacks import Points
 
 import workbench
 from workbench import annotations, schema, widgets
-from workbench.explorer import view as explorer_view
+from workbench.explorer import model as explorer_model
 from workbench.widgets import CEILING, Explorer, item_html, render_text
 
 PAYLOAD = (
@@ -580,7 +580,7 @@ def test_failed_bar_click_empties_the_queue_and_says_why(explorer, monkeypatch):
     def broken(df, *, judge, reference):
         raise SchemaError("df: row 3: field 'label': 'X' is not a pairwise label")
 
-    monkeypatch.setattr(explorer_view, "_disagreements", broken)
+    monkeypatch.setattr(explorer_model, "disagreements", broken)
     explorer.show_button.click()  # what a click on the bar does, through the UI
     assert explorer.queue is None and explorer.queue_select.options == ()
     assert explorer.item_id is None and "No item open" in explorer.viewer.value

@@ -1,5 +1,48 @@
-"""Disagreement explorer: where does a judge disagree with people, and why?"""
+"""Disagreement explorer: where does a judge disagree with people, and why?
 
-from .view import CAUSES, RESOLVE_RULES, Explorer, item_html, render_text
+All logic lives in plain functions and methods, so tests drive it without a
+browser: set a control's ``value``, call :meth:`Explorer.show_items` (what a click
+on a bar does), :meth:`Explorer.open_item`, fill the form and ``save_button.click()``.
+
+Layout (readable at 1280x800)::
+
+    [dataset] [judges] [strategy] [human reference] [metric] [slice by] [resolve]
+    agreement chart: one bar per (slice, judge) with its CI,   | slice + "Show items"
+    grey bar = human-human ceiling on the same items           | item queue (by surprise)
+    item viewer: prompt, response A | response B, human labels,| annotation form
+    judge verdicts in both orders, explanations                 | (cause, tags, note)
+
+Modules
+-------
+dataset
+    :class:`~workbench.explorer.dataset.Dataset`: one tidy table prepared for
+    exploring (judges, references, texts by item); the reference vocabulary.
+slices
+    Slice dimensions: task category, item factors, bias types.
+model
+    Computations without widgets: the agreement table of a selection, the
+    disagreement queue, annotation seams (store, label-noise exclusion).
+render
+    Safe HTML of an item (:func:`render_text`, :func:`item_html`) and the CSS.
+chart
+    The status line, hover texts and plotly bar traces of an agreement table.
+view
+    :class:`Explorer`: the only module that imports :mod:`ipywidgets`.
+
+``workbench.widgets`` re-exports every name it had before the package existed.
+
+Environment variables
+---------------------
+WORKBENCH_EXPLORER_DATA
+    Path of a tidy judgment table (parquet) to explore instead of the
+    registered datasets (how ``voila notebooks/explore.ipynb`` opens your own
+    data).
+WORKBENCH_ANNOTATOR
+    Default annotator id of the annotation form (else the login name).
+"""
+
+from .dataset import CAUSES, RESOLVE_RULES
+from .render import item_html, render_text
+from .view import Explorer
 
 __all__ = ["CAUSES", "RESOLVE_RULES", "Explorer", "item_html", "render_text"]

@@ -1,0 +1,245 @@
+"""Safe HTML of an item: prompt, responses, human labels, judge verdicts; the CSS.
+
+Untrusted text (prompts, responses, explanations) is always HTML-escaped
+(:func:`render_text`); the "rendered" mode converts markdown and then sanitizes
+it with ``bleach`` (tags allow-list, no attributes but ``href``/``title`` on
+links, only ``http``/``https``/``mailto`` links).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+
+CSS = """
+<style>
+.wb-box {max-height: 220px; overflow: auto; border: 1px solid #d0d0d0; border-radius: 3px;
+  padding: 4px 6px; margin: 0; background: #fafafa; font-size: 12.5px; line-height: 1.35;}
+.wb-plain {white-space: pre-wrap; word-break: break-word; font-family: ui-monospace, monospace;}
+.wb-pair {display: grid; grid-template-columns: 1fr 1fr; gap: 8px;}
+.wb-h {font-weight: 600; margin: 6px 0 2px 0; font-size: 13px;}
+.wb-table {border-collapse: collapse; font-size: 12.5px;}
+.wb-table td, .wb-table th {border: 1px solid #ddd; padding: 2px 6px; text-align: left;}
+.wb-tag {display: inline-block; background: #eef; border-radius: 3px; padding: 0 4px; margin: 1px;}
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- rendering
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "pre",
+        "code",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
+
+
+def render_text(text: object, *, mode: Literal["plain", "markdown"] = "plain") -> str:
+    """HTML for an untrusted text (prompt, response, explanation) inside a scroll box.
+
+    Parameters
+    ----------
+    text : object
+        The text; NA / None render as an em dash.
+    mode : {"plain", "markdown"}, default "plain"
+        ``plain`` escapes every character that HTML treats specially
+        (:func:`html.escape`) and keeps line breaks. ``markdown`` renders
+        markdown with raw HTML escaped (``mistune``), then sanitizes the result
+        with ``bleach`` (allow-listed tags, ``href``/``title`` on links only,
+        ``http``/``https``/``mailto`` protocols only).
+
+    Returns
+    -------
+    str
+        A ``<div class="wb-box">`` whose height is capped (long texts scroll).
+
+    Examples
+    --------
+    >>> render_text('<img src=x onerror="alert(1)">')
+    '<div class="wb-box wb-plain">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</div>'
+    >>> "javascript" in render_text("[x](javascript:alert(1))", mode="markdown")
+    False
+    """
+    if mode not in ("plain", "markdown"):
+        raise ValueError(f"mode: expected 'plain' or 'markdown', got {mode!r}")
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return '<div class="wb-box wb-plain">—</div>'
+    text = str(text)
+    if mode == "plain":
+        return f'<div class="wb-box wb-plain">{html.escape(text)}</div>'
+    import bleach
+    import mistune
+
+    rendered = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])(text)
+    clean = bleach.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes={"a": ["href", "title"]},
+        protocols=["http", "https", "mailto"],
+        strip=True,
+    )
+    return f'<div class="wb-box">{clean}</div>'
+
+
+def esc(value: object) -> str:
+    """Escape a short value for a table cell (NA -> em dash)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return html.escape(str(value))
+
+
+def item_html(
+    rows: pd.DataFrame,
+    *,
+    judge: str | None = None,
+    mode: Literal["plain", "markdown"] = "plain",
+    tags: pd.Series | Mapping | None = None,
+) -> str:
+    """HTML of one item: prompt, responses side by side, human labels, judge verdicts.
+
+    Every text of the item passes through :func:`render_text` (escaped), every
+    short value through :func:`html.escape`.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        All tidy rows of one item.
+    judge : str, optional
+        The judge rater whose verdicts are listed first.
+    mode : {"plain", "markdown"}
+        See :func:`render_text`.
+    tags : Series or mapping, optional
+        The item's row of the disagreement table (probe tags, surprise).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"dataset": ["t"], "item_id": ["1"], "rater": ["gold"],
+    ...     "rater_kind": ["gold"], "order": [None], "label": ["A"], "prompt": ["<b>hi</b>"],
+    ...     "response_a": ["x"], "response_b": ["y"]})
+    >>> "&lt;b&gt;hi&lt;/b&gt;" in item_html(rows)
+    True
+    """
+    first = rows.iloc[0]
+
+    def get(col: str) -> object:
+        if col not in rows:
+            return None
+        vals = rows[col].dropna()
+        return vals.iloc[0] if len(vals) else None
+
+    out = [
+        f"<div class='wb-h'>{esc(first['dataset'])} · item {esc(first['item_id'])}"
+        + (f" · {esc(get('subset'))}" if get("subset") is not None else "")
+        + "</div>",
+        "<div class='wb-h'>Prompt</div>",
+        render_text(get("prompt"), mode=mode),
+    ]
+    if get("response_a") is not None or get("response_b") is not None:
+        ma, mb = get("model_a"), get("model_b")
+        out.append(
+            "<div class='wb-pair'><div>"
+            f"<div class='wb-h'>Response A{' (' + esc(ma) + ')' if ma is not None else ''}</div>"
+            f"{render_text(get('response_a'), mode=mode)}</div><div>"
+            f"<div class='wb-h'>Response B{' (' + esc(mb) + ')' if mb is not None else ''}</div>"
+            f"{render_text(get('response_b'), mode=mode)}</div></div>"
+        )
+    if get("response") is not None:
+        out += ["<div class='wb-h'>Response</div>", render_text(get("response"), mode=mode)]
+    if get("reference") is not None:
+        out += [
+            "<div class='wb-h'>Reference answer</div>",
+            render_text(get("reference"), mode=mode),
+        ]
+    kind = rows["rater_kind"].astype(str)
+    humans = rows[kind.isin(["human", "gold"])]
+    if len(humans):
+        cells = "".join(
+            f"<tr><td>{esc(r['rater'])}</td><td>{esc(r['label'])}</td></tr>"
+            for _, r in humans.sort_values("rater").iterrows()
+        )
+        out.append(
+            "<div class='wb-h'>Human labels</div><table class='wb-table'>"
+            f"<tr><th>rater</th><th>label</th></tr>{cells}</table>"
+        )
+    if tags is not None:
+        flags = [
+            k
+            for k, v in dict(tags).items()
+            if isinstance(v, (bool, np.bool_)) and bool(v) and k not in ("disagree",)
+        ]
+        extra = "".join(f"<span class='wb-tag'>{esc(f)}</span>" for f in flags)
+        if "surprise" in dict(tags):
+            extra += f" surprise {esc(round(float(dict(tags)['surprise']), 3))}"
+        if extra:
+            out.append(f"<div class='wb-h'>Probe tags</div><div>{extra}</div>")
+    judges = rows[kind.isin(vocab.JUDGE_KINDS)]
+    if judge is not None:
+        own = judges[judges["rater"].astype(str) == judge]
+        others = judges[judges["rater"].astype(str) != judge]
+    else:
+        own, others = judges.iloc[:0], judges
+    for title, part, explain in (("Judge verdicts", own, True), ("Other judges", others, False)):
+        if part.empty:
+            continue
+        cells = []
+        for _, r in part.sort_values(["rater", "order"]).iterrows():
+            order = r.get("order")
+            shown = (
+                "A shown first"
+                if order == "AB"
+                else "B shown first"
+                if order == "BA"
+                else "order unknown"
+            )
+            label = r["label"] if pd.notna(r["label"]) else f"unparsed: {r.get('raw')}"
+            cells.append(
+                f"<tr><td>{esc(r['rater'])}</td><td>{esc(shown)}</td><td>{esc(label)}</td></tr>"
+            )
+        table = (
+            f"<table class='wb-table'><tr><th>judge</th><th>presentation</th><th>verdict</th></tr>"
+            f"{''.join(cells)}</table>"
+        )
+        if title == "Other judges":
+            table = f"<details><summary>{len(part)} verdicts</summary>{table}</details>"
+        out += [f"<div class='wb-h'>{title}</div>", table]
+        if explain and "explanation" in part:
+            for _, r in part[part["explanation"].notna()].iterrows():
+                out += [
+                    f"<div class='wb-h'>Explanation ({esc(r['rater'])}, {esc(r.get('order'))})</div>",
+                    render_text(r["explanation"], mode=mode),
+                ]
+    return "".join(out)
