@@ -1,0 +1,248 @@
+"""Rating-scale probe: mean offset, Bland-Altman limits of agreement and scale compression of a
+judge's ratings against people's (Bland & Altman 1986).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from .estimate import Est, Rng, cluster_boot, empty_est, resampling_options, wald
+from .frame import (
+    finish,
+    grouped,
+    lacking_rows,
+    prepare_table,
+    rater_rows,
+    reference_name,
+    reference_raters,
+    result_frame,
+    result_record,
+    select_judges,
+    unscorable_judges,
+)
+from .registry import probe
+
+
+@probe(
+    "rating_offset",
+    protocols=("rating",),
+    description="Mean offset, Bland-Altman limits of agreement and scale compression vs people.",
+)
+def rating_offset(
+    df: pd.DataFrame,
+    *,
+    judge: str | Sequence[str] | None = None,
+    reference: str | Sequence[str] = "humans",
+    by: str | Sequence[str] | None = None,
+    n_resamples: int = 2000,
+    confidence_level: float = 0.95,
+    rng: Rng = None,
+) -> pd.DataFrame:
+    """Rating offset and scale compression of a judge against people (Bland-Altman).
+
+    Per judge and ``criterion``, over units rated by both: ``x`` = the judge's
+    score (mean over its rows), ``y`` = the reference's mean score, ``d = x - y``.
+
+    ``mean difference (judge - reference)``
+        ``mean(d)`` (Bland-Altman bias), t interval and one-sample t test vs 0
+        (:func:`scipy.stats.ttest_1samp`).
+    ``lower limit of agreement``, ``upper limit of agreement``
+        ``mean(d) -/+ 1.96 sd(d)``; CI ``+/- t sqrt(3 sd(d)^2 / n)`` (Bland &
+        Altman 1986, section 5). No test.
+    ``SD ratio (judge / reference)``
+        ``sd(x) / sd(y)``: below 1 = the judge compresses the scale.
+        Cluster-bootstrap CI; Pitman-Morgan test of equal variances
+        (Pearson correlation of ``x + y`` with ``x - y``, ``statistic`` = r).
+    ``slope (judge on reference)``
+        OLS slope of ``x`` on ``y`` = ``r * sd(x) / sd(y)``; bootstrap CI and
+        Wald test vs 1 (bootstrap SE). Attenuated by the reference's own noise.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Tidy rating judgments (``score``).
+    judge, reference, by
+        See the module docstring; ``reference="humans"`` averages HANNA's three
+        raters per story.
+    n_resamples, confidence_level, rng
+        Bootstrap settings.
+
+    Returns
+    -------
+    DataFrame
+        :data:`RESULT_COLUMNS` plus ``criterion``.
+
+    References
+    ----------
+    Bland, J. M., Altman, D. G. (1986). *Lancet* 327(8476), 307-310.
+    https://doi.org/10.1016/S0140-6736(86)90837-8. Pitman, E. J. G. (1939).
+    *Biometrika* 31, 9-12; Morgan, W. A. (1939). *Biometrika* 31, 13-19.
+
+    Examples
+    --------
+    >>> from workbench.schema import conform
+    >>> scores = [(1, 2), (2, 3), (3, 3), (4, 4)]  # (human, judge)
+    >>> rows = [dict(dataset="t", item_id=str(i), protocol="rating", criterion="overall", rater=r,
+    ...              rater_kind=k, score=s) for i, (h, j) in enumerate(scores)
+    ...         for r, k, s in [("j", "llm", j), ("human", "human", h)]]
+    >>> res = rating_offset(conform(pd.DataFrame(rows)), reference="human", rng=0).set_index("effect")
+    >>> float(res.loc["mean difference (judge - reference)", "estimate"])  # (1 + 1 + 0 + 0) / 4
+    0.5
+    """
+    df = prepare_table(df)
+    opts = resampling_options(n_resamples, confidence_level, rng)
+    judges = select_judges(df, judge)
+    refs = reference_raters(df, reference)
+    ref_name = reference_name(reference)
+    q = confidence_level
+    probe = "rating_offset"
+
+    def has_scores(j: str, rows: pd.DataFrame) -> str | None:
+        if rows["score"].notna().any():
+            return None
+        return "no scores: 'score' is NA on every rating row of this judge"
+
+    reasons = unscorable_judges(df, judges, probe, ("rating",), has_scores)
+    scored = [j for j in judges if j not in reasons]
+    rating = df[(df["protocol"].astype("object") == "rating").to_numpy()]
+
+    def one(sub: pd.DataFrame) -> pd.DataFrame:
+        rows = rater_rows(sub, scored)
+        rrows = rater_rows(sub, refs)
+        rs = rrows.groupby("_unit")["score"].mean().astype(float)
+        records = []
+        for j in scored:
+            jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
+            for crit, jc in jr.groupby(jr["criterion"].astype("object"), sort=True):
+                js = jc.groupby(["_unit", "_cluster"])["score"].mean().astype(float).dropna()
+                y = rs.reindex(js.index.get_level_values("_unit")).to_numpy()
+                x = js.to_numpy()
+                ok = np.isfinite(x) & np.isfinite(y)
+                x, y = x[ok], y[ok]
+                clusters = js.index.get_level_values("_cluster").to_numpy()[ok]
+                n = len(x)
+                extra = {"criterion": crit}
+                if n < 3:
+                    why = (
+                        f"{n} item(s) scored by both the judge and the reference; "
+                        "the rating offset needs at least 3"
+                    )
+                    est = replace(empty_est(note=why), n_items=n, n_obs=n)
+                    if n:
+                        est.estimate = float(np.mean(x - y))
+                    effect = "mean difference (judge - reference)"
+                    records.append(result_record(j, probe, effect, est, ref_name, **extra))
+                    continue
+                d = x - y
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # constant differences
+                    tt = sps.ttest_1samp(d, 0.0)
+                    ci = tt.confidence_interval(q)
+                records.append(
+                    result_record(
+                        j,
+                        "rating_offset",
+                        "mean difference (judge - reference)",
+                        Est(
+                            float(d.mean()),
+                            ci.low,
+                            ci.high,
+                            float(tt.statistic),
+                            float(tt.pvalue),
+                            len(np.unique(clusters)),
+                            n,
+                            "one-sample t vs 0",
+                        ),
+                        ref_name,
+                        **extra,
+                    )
+                )
+                sd = d.std(ddof=1)
+                half = sps.t.ppf((1 + q) / 2, n - 1) * np.sqrt(3 * sd**2 / n)
+                for eff, loa in (
+                    ("lower limit of agreement", d.mean() - 1.96 * sd),
+                    ("upper limit of agreement", d.mean() + 1.96 * sd),
+                ):
+                    records.append(
+                        result_record(
+                            j,
+                            "rating_offset",
+                            eff,
+                            Est(
+                                float(loa),
+                                loa - half,
+                                loa + half,
+                                np.nan,
+                                np.nan,
+                                len(np.unique(clusters)),
+                                n,
+                                "",
+                            ),
+                            ref_name,
+                            **extra,
+                        )
+                    )
+                contrib = np.column_stack([np.ones(n), x, y, x * x, y * y, x * y])
+
+                def moments(s):
+                    m = s[..., 0]
+                    vx = s[..., 3] / m - (s[..., 1] / m) ** 2
+                    vy = s[..., 4] / m - (s[..., 2] / m) ** 2
+                    cxy = s[..., 5] / m - s[..., 1] * s[..., 2] / m**2
+                    return vx, vy, cxy
+
+                def sd_ratio(s):
+                    vx, vy, _ = moments(s)
+                    return np.sqrt(vx / vy)
+
+                def slope(s):
+                    _, vy, cxy = moments(s)
+                    return cxy / vy
+
+                est, lo, hi, _, m = cluster_boot(contrib, clusters, sd_ratio, opts)
+                pm = sps.pearsonr(x + y, x - y) if np.std(x + y) > 0 and np.std(x - y) > 0 else None
+                records.append(
+                    result_record(
+                        j,
+                        "rating_offset",
+                        "SD ratio (judge / reference)",
+                        Est(
+                            est,
+                            lo,
+                            hi,
+                            float(pm.statistic) if pm else np.nan,
+                            float(pm.pvalue) if pm else np.nan,
+                            m,
+                            n,
+                            "Pitman-Morgan (corr of x+y, x-y)",
+                        ),
+                        ref_name,
+                        **extra,
+                    )
+                )
+                est, lo, hi, se, m = cluster_boot(contrib, clusters, slope, opts)
+                z, p = wald(est, se, 1.0)
+                records.append(
+                    result_record(
+                        j,
+                        "rating_offset",
+                        "slope (judge on reference)",
+                        Est(est, lo, hi, z, p, m, n, "Wald z vs 1 (cluster-bootstrap SE)"),
+                        ref_name,
+                        **extra,
+                    )
+                )
+        return result_frame(records, extra=["criterion"])
+
+    main = "mean difference (judge - reference)"
+    lacking = lacking_rows(reasons, probe, main, ref_name, ["criterion"])
+    out = grouped(rating, by, one, lacking)
+    return finish(
+        out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
+    )
