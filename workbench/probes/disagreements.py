@@ -13,16 +13,7 @@ import pandas as pd
 
 from .. import factors, verdicts
 from .._validate import check_option
-from .frame import (
-    UNIT,
-    pairwise_reference,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    select_judges,
-    unit_key,
-)
+from . import frame
 from .leniency import binary_pairs
 from .registry import ProbeWarning
 
@@ -37,7 +28,7 @@ def _no_overlap(
     alone = [j for j in judges if j not in set(shared)]
     if not alone:
         return
-    why = f"no item with both a parsed verdict of the judge and a reference ({reference_name(reference)!r}) label"
+    why = f"no item with both a parsed verdict of the judge and a reference ({frame.reference_name(reference)!r}) label"
     if judge is not None:
         raise ValueError(f"disagreements: judge {alone[0]!r}: {why}")
     warnings.warn(
@@ -115,10 +106,10 @@ def disagreements(
     >>> t[["item_id", "surprise", "picked_longer", "swap_inconsistent"]].to_dict("records")  # item 2: humans split
     [{'item_id': '1', 'surprise': 1.0, 'picked_longer': True, 'swap_inconsistent': False}]
     """
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     check_option("unit", unit, ("words", "chars"))
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
     involved = df["rater"].astype("object").isin([*judges, *refs]).to_numpy()
     protocol = sorted(set(df["protocol"].astype("object").to_numpy()[involved]))
     if not set(protocol) <= {"pairwise", "binary"} or len(protocol) != 1:
@@ -128,15 +119,15 @@ def disagreements(
         )
     pairwise = protocol == ["pairwise"]
     with_f = factors.add_factors(df) if pairwise and f"{unit}_diff" not in df.columns else df
-    rows = rater_rows(with_f, judges)
+    rows = frame.rater_rows(with_f, judges)
     rows = rows[rows["label"].notna().to_numpy()]
     if pairwise:
-        ref = pairwise_reference(rater_rows(with_f, refs))
+        ref = frame.pairwise_reference(frame.rater_rows(with_f, refs))
         ref_label, n_ref, share = ref["ref_label"], ref["n_ref"], ref["ref_share"]
     else:
         _, hc, hshare = binary_pairs(with_f, judges, refs)
         ref_label = hc.map(lambda v: None if v is None else ("correct" if v else "incorrect"))
-        rr = rater_rows(with_f, refs)
+        rr = frame.rater_rows(with_f, refs)
         n_ref = rr[rr["label"].notna().to_numpy()].groupby("_unit").size()
         share = np.maximum(hshare, 1 - hshare)
     rl = ref_label.reindex(rows["_unit"]).to_numpy(dtype=object)
@@ -204,7 +195,11 @@ def disagreements(
         np.where(table["n_reference"] >= 2, table["reference_share"] < 1, None), dtype="boolean"
     )
     table["surprise"] = table["reference_share"] * table["judge_disagree_share"]
-    meta = with_f.assign(_unit=unit_key(with_f, UNIT)).drop_duplicates("_unit").set_index("_unit")
+    meta = (
+        with_f.assign(_unit=frame.unit_key(with_f, frame.UNIT))
+        .drop_duplicates("_unit")
+        .set_index("_unit")
+    )
     for c in ["dataset", "item_id", "criterion", "turn", "subset"]:
         table[c] = meta[c].reindex(table["_unit"]).to_numpy() if c in meta else pd.NA
     table = table.rename(columns={"rater": "judge"})

@@ -12,21 +12,8 @@ import pandas as pd
 
 from .. import factors
 from .._validate import check_option
+from . import frame
 from .estimate import Est, Rng, cluster_boot, empty_est, proportion, resampling_options, wald
-from .frame import (
-    finish,
-    grouped,
-    lacking_rows,
-    pairwise_reference,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    result_frame,
-    result_record,
-    select_judges,
-    unscorable_judges,
-)
 from .registry import probe
 
 
@@ -34,7 +21,7 @@ def _pair_table(
     df: pd.DataFrame, judges: list[str], refs: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Judge rows and the per-unit reference summary (``df`` already holds the factors)."""
-    return rater_rows(df, judges), pairwise_reference(rater_rows(df, refs))
+    return frame.rater_rows(df, judges), frame.pairwise_reference(frame.rater_rows(df, refs))
 
 
 def with_texts(
@@ -63,7 +50,7 @@ def with_texts(
             f"({probe} needs response_a and response_b)"
         )
 
-    return with_f, unscorable_judges(df, judges, probe, ("pairwise",), has_texts)
+    return with_f, frame.unscorable_judges(df, judges, probe, ("pairwise",), has_texts)
 
 
 def _more_of(
@@ -100,17 +87,21 @@ def _more_of(
             "judge minus reference",
         ):
             out.append(
-                result_record(judge, probe, eff, empty_est(note=why), ref_name, feature=diff_col)
+                frame.result_record(
+                    judge, probe, eff, empty_est(note=why), ref_name, feature=diff_col
+                )
             )
         return out
     ej = proportion(jd["p"].to_numpy(dtype=bool), jd["_cluster"].to_numpy(), opts)
     cluster_of = dict(zip(jd["_unit"], jd["_cluster"], strict=False))
     er = proportion(rd["p"].to_numpy(dtype=bool), rd["_unit"].map(cluster_of).to_numpy(), opts)
     out.append(
-        result_record(judge, probe, f"P(judge picks {what})", ej, ref_name, feature=diff_col)
+        frame.result_record(judge, probe, f"P(judge picks {what})", ej, ref_name, feature=diff_col)
     )
     out.append(
-        result_record(judge, probe, f"P(reference picks {what})", er, ref_name, feature=diff_col)
+        frame.result_record(
+            judge, probe, f"P(reference picks {what})", er, ref_name, feature=diff_col
+        )
     )
     # paired difference of the two rates (ratio of sums), items resampled together
     jn = jd.groupby("_unit")["p"].agg(["sum", "count"])
@@ -125,7 +116,7 @@ def _more_of(
     )
     z, p = wald(est, se, 0.0)
     out.append(
-        result_record(
+        frame.result_record(
             judge,
             probe,
             "judge minus reference",
@@ -216,12 +207,12 @@ def length_preference(
     >>> res.set_index("effect")["estimate"].round(2).to_dict()  # judge 3/4, human 1/4
     {'P(judge picks longer)': 0.75, 'P(reference picks longer)': 0.25, 'judge minus reference': 0.5, 'P(judge picks longer | reference picked shorter)': 0.67}
     """
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     check_option("unit", unit, ("words", "chars"))
     opts = resampling_options(n_resamples, confidence_level, rng)
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
+    ref_name = frame.reference_name(reference)
     diff_col = f"{unit}_diff"
     probe = "length_preference"
     with_f, reasons = with_texts(df, judges, probe, [diff_col], "unit")
@@ -229,7 +220,7 @@ def length_preference(
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
         rows, ref = _pair_table(sub, scored, refs)
-        ref_rows = rater_rows(sub, refs)
+        ref_rows = frame.rater_rows(sub, refs)
         records = []
         for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
@@ -250,7 +241,7 @@ def length_preference(
             if not m.any():
                 est.note = "no items where the reference's plurality label is the shorter response"
             records.append(
-                result_record(
+                frame.result_record(
                     j,
                     "length_preference",
                     "P(judge picks longer | reference picked shorter)",
@@ -259,12 +250,12 @@ def length_preference(
                     feature=diff_col,
                 )
             )
-        return result_frame(records, extra=["feature"])
+        return frame.result_frame(records, extra=["feature"])
 
     main = "judge minus reference"
-    lacking = lacking_rows(reasons, probe, main, ref_name, ["feature"])
-    out = grouped(with_f, by, one, lacking)
-    return finish(
+    lacking = frame.lacking_rows(reasons, probe, main, ref_name, ["feature"])
+    out = frame.grouped(with_f, by, one, lacking)
+    return frame.finish(
         out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
     )
 
@@ -337,19 +328,19 @@ def style_preference(
     >>> res.set_index("effect")["estimate"].to_dict()  # judge 2/2, human 1/2
     {'P(judge picks more list_items)': 1.0, 'P(reference picks more list_items)': 0.5, 'judge minus reference': 0.5}
     """
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     opts = resampling_options(n_resamples, confidence_level, rng)
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
+    ref_name = frame.reference_name(reference)
     probe = "style_preference"
     features = [features] if isinstance(features, str) else list(features)
     with_f, reasons = with_texts(df, judges, probe, [f"{f}_diff" for f in features], "features")
     scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        rows = rater_rows(sub, scored)
-        ref_rows = rater_rows(sub, refs)
+        rows = frame.rater_rows(sub, scored)
+        ref_rows = frame.rater_rows(sub, refs)
         records = []
         for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
@@ -368,11 +359,11 @@ def style_preference(
                         opts,
                     )
                 )
-        return result_frame(records, extra=["feature"])
+        return frame.result_frame(records, extra=["feature"])
 
     main = "judge minus reference"
-    lacking = lacking_rows(reasons, probe, main, ref_name, ["feature"])
-    out = grouped(with_f, by, one, lacking)
-    return finish(
+    lacking = frame.lacking_rows(reasons, probe, main, ref_name, ["feature"])
+    out = frame.grouped(with_f, by, one, lacking)
+    return frame.finish(
         out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
     )

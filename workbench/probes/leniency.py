@@ -15,21 +15,8 @@ from .._validate import check_option
 from ..stats.bootstrap import (
     bootstrap_resample,
 )
+from . import frame
 from .estimate import Est, Rng, cluster_boot, empty_est, resampling_options, wilson
-from .frame import (
-    KEY_SEP,
-    finish,
-    grouped,
-    lacking_rows,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    result_frame,
-    result_record,
-    select_judges,
-    unscorable_judges,
-)
 from .registry import probe
 
 
@@ -37,8 +24,8 @@ def binary_pairs(
     df: pd.DataFrame, judges: list[str], refs: list[str]
 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Judge rows with a parsed binary label, and per unit the reference plurality (True = correct) and share."""
-    rows = rater_rows(df, judges)
-    rrows = rater_rows(df, refs)
+    rows = frame.rater_rows(df, judges)
+    rrows = frame.rater_rows(df, refs)
     lab = rrows["label"].astype("object")
     ok = lab.isin(["correct", "incorrect"]).to_numpy()
     c = pd.Series((lab[ok] == "correct").to_numpy(dtype=float), index=rrows["_unit"].to_numpy()[ok])
@@ -119,14 +106,14 @@ def leniency(
     """
     from statsmodels.stats.contingency_tables import mcnemar
 
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     opts = resampling_options(n_resamples, confidence_level, rng)
     check_option("ranking", ranking, (True, False))
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
+    ref_name = frame.reference_name(reference)
     probe = "leniency"
-    reasons = unscorable_judges(df, judges, probe, ("binary",))
+    reasons = frame.unscorable_judges(df, judges, probe, ("binary",))
     scored = [j for j in judges if j not in reasons]
     binary = df[(df["protocol"].astype("object") == "binary").to_numpy()]
 
@@ -142,7 +129,7 @@ def leniency(
             if not ok.any():
                 why = "no answer that both the judge and the reference labelled (reference: a majority)"
                 effect = "acceptance shift (judge - reference)"
-                records.append(result_record(j, probe, effect, empty_est(note=why), ref_name))
+                records.append(frame.result_record(j, probe, effect, empty_est(note=why), ref_name))
                 continue
             jc = (jr["label"].astype("object") == "correct").to_numpy()[ok]
             hc = h[ok].astype(bool)
@@ -153,7 +140,7 @@ def leniency(
                 ("false-negative rate", fn, int(np.sum(hc)), "correct"),
             ):
                 e = wilson(k, n, opts, note="" if n else f"the reference marks no answer {none}")
-                records.append(result_record(j, probe, eff, e, ref_name))
+                records.append(frame.result_record(j, probe, eff, e, ref_name))
                 fpr.setdefault(j, e.estimate)
             contrib = np.column_stack([jc.astype(float) - hc.astype(float), np.ones(len(jc))])
             est, lo, hi, _, m = cluster_boot(
@@ -165,7 +152,9 @@ def leniency(
             if not fp + fn:
                 shift.note = "no discordant answer: McNemar test undefined"
             records.append(
-                result_record(j, probe, "acceptance shift (judge - reference)", shift, ref_name)
+                frame.result_record(
+                    j, probe, "acceptance shift (judge - reference)", shift, ref_name
+                )
             )
             if ranking:
                 if "model" in sub.columns and jr["model"].notna().any():
@@ -173,8 +162,10 @@ def leniency(
                 else:
                     why = "no exam-taker models: 'model' is absent or NA on this judge's rows"
                     effect = "Spearman(model accuracy: judge vs reference)"
-                    records.append(result_record(j, probe, effect, empty_est(note=why), ref_name))
-        out = result_frame(records)
+                    records.append(
+                        frame.result_record(j, probe, effect, empty_est(note=why), ref_name)
+                    )
+        out = frame.result_frame(records)
         rank = out["judge"].map(
             lambda j: -fpr.get(j, -np.inf) if np.isfinite(fpr.get(j, np.nan)) else np.inf
         )
@@ -186,9 +177,9 @@ def leniency(
         )
 
     main = "acceptance shift (judge - reference)"
-    lacking = lacking_rows(reasons, probe, main, ref_name)
-    out = grouped(binary, by, one, lacking)
-    return finish(
+    lacking = frame.lacking_rows(reasons, probe, main, ref_name)
+    out = frame.grouped(binary, by, one, lacking)
+    return frame.finish(
         out,
         probe,
         judge=judge,
@@ -226,11 +217,14 @@ def _ranking(
         else jr["_cluster"].to_numpy()
     )
     question = np.asarray(
-        [f"{d}{KEY_SEP}{q}" for d, q in zip(jr["dataset"].astype(str), question, strict=True)],
+        [
+            f"{d}{frame.KEY_SEP}{q}"
+            for d, q in zip(jr["dataset"].astype(str), question, strict=True)
+        ],
         dtype=object,
     )
     if k < 3:
-        return result_record(
+        return frame.result_record(
             judge,
             "leniency",
             "Spearman(model accuracy: judge vs reference)",
@@ -250,7 +244,7 @@ def _ranking(
     a = np.bincount(mcode, weights=jc, minlength=k) / n
     b = np.bincount(mcode, weights=hcf, minlength=k) / n
     p = float(sps.spearmanr(a, b).pvalue)
-    return result_record(
+    return frame.result_record(
         judge,
         "leniency",
         "Spearman(model accuracy: judge vs reference)",

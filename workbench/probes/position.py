@@ -13,24 +13,8 @@ import pandas as pd
 
 from .. import factors, verdicts
 from .._validate import check_option
+from . import frame
 from .estimate import Rng, proportion, resampling_options, sign_test, wilson
-from .frame import (
-    CLUSTER,
-    UNIT,
-    finish,
-    grouped,
-    lacking_rows,
-    pairwise_reference,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    result_frame,
-    result_record,
-    select_judges,
-    unit_key,
-    unscorable_judges,
-)
 from .registry import probe
 
 
@@ -155,12 +139,12 @@ def position_preference(
     >>> float(res.loc["P(prefer first-presented | orders disagree)", "estimate"])  # item 3 of items 3, 4
     0.5
     """
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     check_option("unparsed", unparsed, ("drop", "as_verdict"))
     opts = resampling_options(n_resamples, confidence_level, rng)
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference) if reference is not None else None
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference) if reference is not None else None
+    ref_name = frame.reference_name(reference)
     probe = "position_preference"
 
     def has_orders(j: str, rows: pd.DataFrame) -> str | None:
@@ -171,14 +155,14 @@ def position_preference(
             "position_preference needs rows with order AB or BA"
         )
 
-    reasons = unscorable_judges(df, judges, probe, ("pairwise",), has_orders)
+    reasons = frame.unscorable_judges(df, judges, probe, ("pairwise",), has_orders)
     scored = [j for j in judges if j not in reasons]
     pairwise = df[(df["protocol"].astype("object") == "pairwise").to_numpy()]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
         records = []
-        rows = rater_rows(sub, scored)
-        ref = pairwise_reference(rater_rows(sub, refs)) if refs is not None else None
+        rows = frame.rater_rows(sub, scored)
+        ref = frame.pairwise_reference(frame.rater_rows(sub, refs)) if refs is not None else None
         for j in scored:
             jr = rows[
                 (rows["rater"].astype("object") == j).to_numpy() & rows["order"].notna().to_numpy()
@@ -186,12 +170,12 @@ def position_preference(
             if jr.empty:
                 continue
             records.extend(_position_one(j, jr, ref, ref_name, unparsed, opts))
-        return result_frame(records)
+        return frame.result_frame(records)
 
     main = "P(prefer first-presented | decisive)"
-    lacking = lacking_rows(reasons, probe, main, None)
-    out = grouped(pairwise, by, one, lacking)
-    return finish(
+    lacking = frame.lacking_rows(reasons, probe, main, None)
+    out = frame.grouped(pairwise, by, one, lacking)
+    return frame.finish(
         out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
     )
 
@@ -222,7 +206,7 @@ def _tie_breaks(jr: pd.DataFrame, opts: dict[str, Any]) -> tuple[pd.DataFrame, l
     )
     notes.insert(0, what)
     share = wilson(len(left_out), n_all, opts, n_obs=len(jr), note=what)
-    record = result_record(
+    record = frame.result_record(
         str(jr["rater"].iloc[0]),
         "position_preference",
         "items with a tie-break verdict (left out)",
@@ -262,7 +246,7 @@ def _position_one(
         est.statistic, est.p_value, est.test = sign.statistic, sign.p_value, sign.test
         if ff + ss == 0 and dec.any():
             est.note = "no items whose two verdicts disagree: no test"
-    out.append(result_record(judge, probe, "P(prefer first-presented | decisive)", est, None))
+    out.append(frame.result_record(judge, probe, "P(prefer first-presented | decisive)", est, None))
     if not two_order:
         parsed = jr["label"].notna().to_numpy()
         allv = proportion(
@@ -271,7 +255,9 @@ def _position_one(
             opts,
             null=None,
         )
-        out.append(result_record(judge, probe, "P(first-presented) among all verdicts", allv, None))
+        out.append(
+            frame.result_record(judge, probe, "P(first-presented) among all verdicts", allv, None)
+        )
     else:
         ab, ba = piv["AB"].to_numpy(dtype=object)[both], piv["BA"].to_numpy(dtype=object)[both]
         if unparsed == "drop":
@@ -287,15 +273,17 @@ def _position_one(
         conf = replace(
             cons, estimate=1 - cons.estimate, ci_low=1 - cons.ci_high, ci_high=1 - cons.ci_low
         )
-        out.append(result_record(judge, probe, "swap consistency", cons, None))
-        out.append(result_record(judge, probe, "conflict rate", conf, None))
+        out.append(frame.result_record(judge, probe, "swap consistency", cons, None))
+        out.append(frame.result_record(judge, probe, "conflict rate", conf, None))
         ff = int(np.sum((ab == "A") & (ba == "B")))
         ss = int(np.sum((ab == "B") & (ba == "A")))
         sign = sign_test(ff, ff + ss, opts, "sign test (exact binomial) vs 0.5")
         if ff + ss == 0:
             sign.note = "no items whose two decisive verdicts disagree"
         out.append(
-            result_record(judge, probe, "P(prefer first-presented | orders disagree)", sign, None)
+            frame.result_record(
+                judge, probe, "P(prefer first-presented | orders disagree)", sign, None
+            )
         )
     if note:
         for r in out:
@@ -318,7 +306,9 @@ def _resolution_agreement(
     ref_label = ref["ref_label"]
     for rule in RULES:
         res = resolve_orders(base, rule=rule)
-        res = res.assign(_unit=unit_key(res, UNIT), _cluster=unit_key(res, CLUSTER))
+        res = res.assign(
+            _unit=frame.unit_key(res, frame.UNIT), _cluster=frame.unit_key(res, frame.CLUSTER)
+        )
         lab = res["label"].astype("object").to_numpy(dtype=object)
         rl = ref_label.reindex(res["_unit"]).to_numpy(dtype=object)
         ok = pd.notna(lab) & pd.notna(rl)
@@ -326,7 +316,7 @@ def _resolution_agreement(
         if not ok.any():
             est.note = "no item with both a resolved verdict and a reference label"
         out.append(
-            result_record(
+            frame.result_record(
                 judge,
                 "position_preference",
                 f"agreement with reference (rule={rule})",

@@ -12,20 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from . import frame
 from .estimate import Est, Rng, cluster_boot, empty_est, resampling_options, wald
-from .frame import (
-    finish,
-    grouped,
-    lacking_rows,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    result_frame,
-    result_record,
-    select_judges,
-    unscorable_judges,
-)
 from .registry import probe
 
 
@@ -95,11 +83,11 @@ def rating_offset(
     >>> float(res.loc["mean difference (judge - reference)", "estimate"])  # (1 + 1 + 0 + 0) / 4
     0.5
     """
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     opts = resampling_options(n_resamples, confidence_level, rng)
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
+    ref_name = frame.reference_name(reference)
     q = confidence_level
     probe = "rating_offset"
 
@@ -108,13 +96,13 @@ def rating_offset(
             return None
         return "no scores: 'score' is NA on every rating row of this judge"
 
-    reasons = unscorable_judges(df, judges, probe, ("rating",), has_scores)
+    reasons = frame.unscorable_judges(df, judges, probe, ("rating",), has_scores)
     scored = [j for j in judges if j not in reasons]
     rating = df[(df["protocol"].astype("object") == "rating").to_numpy()]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        rows = rater_rows(sub, scored)
-        rrows = rater_rows(sub, refs)
+        rows = frame.rater_rows(sub, scored)
+        rrows = frame.rater_rows(sub, refs)
         rs = rrows.groupby("_unit")["score"].mean().astype(float)
         records = []
         for j in scored:
@@ -137,7 +125,7 @@ def rating_offset(
                     if n:
                         est.estimate = float(np.mean(x - y))
                     effect = "mean difference (judge - reference)"
-                    records.append(result_record(j, probe, effect, est, ref_name, **extra))
+                    records.append(frame.result_record(j, probe, effect, est, ref_name, **extra))
                     continue
                 d = x - y
                 with warnings.catch_warnings():
@@ -145,7 +133,7 @@ def rating_offset(
                     tt = sps.ttest_1samp(d, 0.0)
                     ci = tt.confidence_interval(q)
                 records.append(
-                    result_record(
+                    frame.result_record(
                         j,
                         "rating_offset",
                         "mean difference (judge - reference)",
@@ -170,7 +158,7 @@ def rating_offset(
                     ("upper limit of agreement", d.mean() + 1.96 * sd),
                 ):
                     records.append(
-                        result_record(
+                        frame.result_record(
                             j,
                             "rating_offset",
                             eff,
@@ -208,7 +196,7 @@ def rating_offset(
                 est, lo, hi, _, m = cluster_boot(contrib, clusters, sd_ratio, opts)
                 pm = sps.pearsonr(x + y, x - y) if np.std(x + y) > 0 and np.std(x - y) > 0 else None
                 records.append(
-                    result_record(
+                    frame.result_record(
                         j,
                         "rating_offset",
                         "SD ratio (judge / reference)",
@@ -229,7 +217,7 @@ def rating_offset(
                 est, lo, hi, se, m = cluster_boot(contrib, clusters, slope, opts)
                 z, p = wald(est, se, 1.0)
                 records.append(
-                    result_record(
+                    frame.result_record(
                         j,
                         "rating_offset",
                         "slope (judge on reference)",
@@ -238,11 +226,11 @@ def rating_offset(
                         **extra,
                     )
                 )
-        return result_frame(records, extra=["criterion"])
+        return frame.result_frame(records, extra=["criterion"])
 
     main = "mean difference (judge - reference)"
-    lacking = lacking_rows(reasons, probe, main, ref_name, ["criterion"])
-    out = grouped(rating, by, one, lacking)
-    return finish(
+    lacking = frame.lacking_rows(reasons, probe, main, ref_name, ["criterion"])
+    out = frame.grouped(rating, by, one, lacking)
+    return frame.finish(
         out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
     )

@@ -15,20 +15,8 @@ from .._validate import check_option
 from ..stats.bootstrap import (
     check_resampling,
 )
+from . import frame
 from .estimate import Est, empty_est
-from .frame import (
-    finish,
-    grouped,
-    lacking_rows,
-    pairwise_reference,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    result_frame,
-    result_record,
-    select_judges,
-)
 from .length_style import with_texts
 from .registry import RESULT_COLUMNS, probe
 
@@ -122,7 +110,7 @@ def _regression(
     probe: str,
 ) -> pd.DataFrame:
     """:func:`preference_regression`, its rows named ``probe``."""
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     check_resampling(1, confidence_level)
     check_option("pooled", pooled, (True, False))
     if isinstance(covariates, str):
@@ -137,15 +125,15 @@ def _regression(
                 f"covariates: scale of {name!r}: expected a positive number (the unit of one "
                 f"step), got {scale!r}"
             )
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
+    ref_name = frame.reference_name(reference)
     with_f, reasons = with_texts(df, judges, probe, list(scales), "covariates")
     scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        rows = rater_rows(sub, scored)
-        ref = pairwise_reference(rater_rows(sub, refs))
+        rows = frame.rater_rows(sub, scored)
+        ref = frame.pairwise_reference(frame.rater_rows(sub, refs))
         records = []
         if pooled:
             if scored:
@@ -159,12 +147,12 @@ def _regression(
                     records.extend(
                         _fit(probe, j, jr, ref, scales, pooled, ref_name, confidence_level)
                     )
-        return result_frame(records, extra=["term"])[REGRESSION_COLUMNS]
+        return frame.result_frame(records, extra=["term"])[REGRESSION_COLUMNS]
 
     main = "log-odds(judge picks A)"
-    lacking = lacking_rows(reasons, probe, main, ref_name, ["term"])
-    out = grouped(with_f, by, one, lacking[REGRESSION_COLUMNS])
-    return finish(
+    lacking = frame.lacking_rows(reasons, probe, main, ref_name, ["term"])
+    out = frame.grouped(with_f, by, one, lacking[REGRESSION_COLUMNS])
+    return frame.finish(
         out,
         probe,
         judge=None if pooled else judge,
@@ -211,7 +199,7 @@ def _fit(
 
     def failed(why: str) -> list[dict]:
         est = replace(empty_est(note=why), n_items=n_items, n_obs=len(y))
-        return [result_record(j, probe, "log-odds(judge picks A)", est, ref_name, term=None)]
+        return [frame.result_record(j, probe, "log-odds(judge picks A)", est, ref_name, term=None)]
 
     if not ok.any():
         return failed("no decisive verdict with a reference label and every covariate")
@@ -241,7 +229,7 @@ def _fit(
             fit_note,
         )
         effect = f"log-odds(judge picks A): {term}{unit}"
-        records.append(result_record(j, probe, effect, est, ref_name, term=term))
+        records.append(frame.result_record(j, probe, effect, est, ref_name, term=term))
     return records
 
 

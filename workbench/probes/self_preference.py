@@ -10,20 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .. import factors
+from . import frame
 from .estimate import Est, Rng, cluster_boot, empty_est, resampling_options, wald
-from .frame import (
-    finish,
-    grouped,
-    lacking_rows,
-    prepare_table,
-    rater_rows,
-    reference_name,
-    reference_raters,
-    result_frame,
-    result_record,
-    select_judges,
-    unscorable_judges,
-)
 from .registry import probe
 
 
@@ -112,11 +100,11 @@ def self_preference(
     >>> round(float(res.loc["win-rate shift (judge - reference)", "estimate"]), 4)  # (1 + 1 + .5)/3 - (1 + 0 + 0)/3
     0.5
     """
-    df = prepare_table(df)
+    df = frame.prepare_table(df)
     opts = resampling_options(n_resamples, confidence_level, rng)
-    judges = select_judges(df, judge)
-    refs = reference_raters(df, reference)
-    ref_name = reference_name(reference)
+    judges = frame.select_judges(df, judge)
+    refs = frame.reference_raters(df, reference)
+    ref_name = frame.reference_name(reference)
     probe = "self_preference"
     family = dict(zip(judges, factors.model_family(judges).tolist(), strict=True))
     binary: dict[str, bool] = {}
@@ -141,13 +129,13 @@ def self_preference(
             return f"no response on this judge's items comes from its own family {fam!r}"
         return None
 
-    reasons = unscorable_judges(df, judges, probe, ("pairwise", "binary"), own_family)
+    reasons = frame.unscorable_judges(df, judges, probe, ("pairwise", "binary"), own_family)
     scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
         records = []
-        rows = rater_rows(sub, scored)
-        rrows = rater_rows(sub, refs)
+        rows = frame.rater_rows(sub, scored)
+        rrows = frame.rater_rows(sub, refs)
         for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
             if jr.empty:
@@ -158,17 +146,17 @@ def self_preference(
             else:
                 jr = jr[(jr["protocol"].astype("object") == "pairwise").to_numpy()]
                 records.extend(_self_pairwise(j, family[j], jr, rrows, ref_name, opts))
-        return result_frame(records, extra=["family"])
+        return frame.result_frame(records, extra=["family"])
 
     def main_effect(j: str) -> str:
         if binary.get(j):
             return "self-preference (own - other shift)"
         return "win-rate shift (judge - reference)"
 
-    lacking = lacking_rows(reasons, probe, main_effect, ref_name, ["family"])
+    lacking = frame.lacking_rows(reasons, probe, main_effect, ref_name, ["family"])
     lacking["family"] = pd.Series([family[j] for j in reasons], dtype="string")
-    out = grouped(df, by, one, lacking)
-    return finish(
+    out = frame.grouped(df, by, one, lacking)
+    return frame.finish(
         out,
         probe,
         judge=judge,
@@ -210,7 +198,7 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
         )
         est = empty_est(note=why)
         return [
-            result_record(
+            frame.result_record(
                 judge, probe, "win-rate shift (judge - reference)", est, ref_name, family=fam
             )
         ]
@@ -224,7 +212,7 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
     ):
         est, lo, hi, _, m = cluster_boot(contrib, clusters, fn, opts)
         out.append(
-            result_record(
+            frame.result_record(
                 judge,
                 probe,
                 eff,
@@ -238,7 +226,7 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
     )
     z, p = wald(est, se, 0.0)
     out.append(
-        result_record(
+        frame.result_record(
             judge,
             probe,
             "win-rate shift (judge - reference)",
@@ -253,7 +241,7 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
         why = f"the own-family response is always {side}: no position balance possible"
         est = empty_est("Wald z vs 0 (cluster-bootstrap SE)", note=why)
         out.append(
-            result_record(
+            frame.result_record(
                 judge, probe, "win-rate shift, position-balanced", est, ref_name, family=fam
             )
         )
@@ -270,7 +258,7 @@ def _self_pairwise(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
         )
         z, p = wald(est, se, 0.0)
         out.append(
-            result_record(
+            frame.result_record(
                 judge,
                 probe,
                 "win-rate shift, position-balanced",
@@ -316,7 +304,7 @@ def _self_binary(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
             why = f"every answer both labelled is {which}: nothing to compare it with"
         est = empty_est(note=why)
         effect = "self-preference (own - other shift)"
-        return [result_record(judge, probe, effect, est, ref_name, family=fam)]
+        return [frame.result_record(judge, probe, effect, est, ref_name, family=fam)]
     j, h = js.reindex(both).to_numpy(), hs.reindex(both).to_numpy()
     clusters = both.get_level_values("_cluster").to_numpy()
     o = own.astype(float)
@@ -333,7 +321,7 @@ def _self_binary(judge, fam, jr, rrows, ref_name, opts) -> list[dict]:
         est, lo, hi, se, m = cluster_boot(contrib, clusters, fn, opts)
         z, p = wald(est, se, 0.0)
         out.append(
-            result_record(
+            frame.result_record(
                 judge,
                 probe,
                 eff,
