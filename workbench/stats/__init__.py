@@ -3,7 +3,9 @@
 Two raters: `percent_agreement`, `cohen_kappa`, `scott_pi`, `gwet_ac1`, `brennan_prediger`,
 `accuracy`, `macro_f1` (labels); `pearson`, `spearman`, `kendall_tau` (scores, at item,
 system or grouped level). Many raters (items x raters matrix, NaN = missing):
-`fleiss_kappa`, `krippendorff_alpha`, `gwet_ac1`, `gwet_ac2`, `icc`. Each returns a float.
+`fleiss_kappa`, `krippendorff_alpha`, `gwet_ac1`, `gwet_ac2`, `icc`, `multi_rater_agreement`,
+`randolph_kappa`; two or many raters: `weighted_scott_pi`, `weighted_brennan_prediger`
+(`workbench.stats.many_raters`). Each returns a float.
 
 `SUFFICIENT` maps each statistic's name to a `Sufficient`: how it decomposes into per-item
 contribution vectors whose SUM determines it. A bootstrap uses it as::
@@ -55,6 +57,13 @@ from .agreement import (
 )
 from .correlation import SUFFICIENT_CORRELATION, kendall_tau, pearson, spearman
 from .icc import SUFFICIENT_ICC, icc
+from .many_raters import (
+    SUFFICIENT_MANY_RATERS,
+    multi_rater_agreement,
+    randolph_kappa,
+    weighted_brennan_prediger,
+    weighted_scott_pi,
+)
 
 SUFFICIENT: dict[str, Sufficient] = {
     **SUFFICIENT_AGREEMENT,
@@ -66,6 +75,7 @@ __all__ = [
     "MAX_CATEGORIES",
     "MAX_DENSE_CELLS",
     "SUFFICIENT",
+    "SUFFICIENT_MANY_RATERS",
     "Sufficient",
     "accuracy",
     "brennan_prediger",
@@ -78,9 +88,13 @@ __all__ = [
     "kendall_tau",
     "krippendorff_alpha",
     "macro_f1",
+    "multi_rater_agreement",
     "pearson",
     "percent_agreement",
+    "randolph_kappa",
     "scott_pi",
     "spearman",
     "weight_matrix",
+    "weighted_brennan_prediger",
+    "weighted_scott_pi",
 ]
