@@ -573,6 +573,7 @@ def test_registry_lists_every_public_statistic():
         "percent_agreement", "cohen_kappa", "scott_pi", "gwet_ac1", "brennan_prediger",
         "accuracy", "macro_f1", "fleiss_kappa", "krippendorff_alpha", "gwet_ac2", "icc",
         "pearson", "spearman", "kendall_tau",
+        "multi_rater_agreement", "randolph_kappa", "weighted_scott_pi", "weighted_brennan_prediger",
     }  # fmt: skip
     for name, entry in SUFFICIENT.items():
         assert entry.statistic is getattr(stats, name)

@@ -24,6 +24,8 @@ _LAZY_FUNCTIONS = {
     "prepare": "agreement",
     "alt_test": "replace",
     "ppi_estimate": "replace",
+    "panel": "replace",
+    "panel_curve": "replace",
     "add_baseline_judges": "baselines",
 }
 _LAZY_MODULES = (

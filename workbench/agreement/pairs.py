@@ -224,7 +224,7 @@ def ceiling_note(
 ) -> str:
     """Why judge rows carry no gap to the human ceiling ("" when they do)."""
     if not wanted:
-        return "ceiling=False: no gap to the human ceiling"
+        return ""  # the caller asked for no ceiling: nothing to explain
     if not has_ceiling:
         if len(humans) >= 2:
             why = f"no item has two or more of its {len(humans)} individual annotators"

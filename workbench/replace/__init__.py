@@ -12,11 +12,15 @@
   with a valid interval, narrower than from the humans alone when the judge is
   informative (:mod:`workbench.replace.ppi`).
 
-Issue #12 adds prediction-powered rank-sets and judge panels here; the baseline judges
-are in :mod:`workbench.baselines`.
+- :func:`panel` / :func:`panel_curve`: several judges as one rater (majority or mean) and
+  agreement with people against the panel's size (:mod:`workbench.replace.panels`).
+
+Issue #12 adds prediction-powered rank-sets here; the baseline judges are in
+:mod:`workbench.baselines`.
 """
 
 from .alt_test import COLUMNS, DETAIL_COLUMNS, SCORINGS, AltTestWarning, alt_test
+from .panels import curve_summary, panel, panel_curve
 from .ppi import PPIResult, PPIWarning, human_only_mean, ppi_estimate, ppi_mean, ppi_proportion
 
 __all__ = [
@@ -27,6 +31,9 @@ __all__ = [
     "PPIResult",
     "PPIWarning",
     "alt_test",
+    "curve_summary",
+    "panel",
+    "panel_curve",
     "human_only_mean",
     "ppi_estimate",
     "ppi_mean",

@@ -69,6 +69,7 @@ SUFFICIENT: dict[str, Sufficient] = {
     **SUFFICIENT_AGREEMENT,
     **SUFFICIENT_CORRELATION,
     **SUFFICIENT_ICC,
+    **SUFFICIENT_MANY_RATERS,
 }
 
 __all__ = [

@@ -14,7 +14,16 @@ from ._arrays import vector
 
 __all__ = ["MANY_RATERS", "pair_args"]
 
-MANY_RATERS = frozenset({"fleiss_kappa", "krippendorff_alpha", "gwet_ac2", "icc"})
+MANY_RATERS = frozenset(
+    {
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "gwet_ac2",
+        "icc",
+        "multi_rater_agreement",
+        "randolph_kappa",
+    }
+)
 """Statistics taking one items × raters matrix instead of two rater arrays."""
 
 
