@@ -1,6 +1,6 @@
 """The explorer in a real browser: Voilà serves notebooks/explore.ipynb, Debian's chromium clicks.
 
-Two Voilà servers on free localhost ports, each with its own annotation store:
+Voilà servers on free localhost ports, each with its own annotation store:
 
 * the user path on PandaLM: pick the dataset and a judge, click a bar of the plotly
   chart, open an item from the queue, save an annotation, and find the row in the
@@ -10,6 +10,9 @@ Two Voilà servers on free localhost ports, each with its own annotation store:
   ``<img onerror>`` and ``javascript:`` links: they must show as text, and
   ``window.__pwned`` (what each payload would set) must stay undefined, also after
   switching to the rendered-markdown view and clicking its links.
+* the annotation edit flow on a small table: save, reload (the annotator id and the
+  annotation come back), edit (one ``edit`` event), withdraw (the ✓ goes), with the
+  store checked after each step.
 
 Screenshots go to ``test-output/browser/`` (git-ignored; CI keeps it as an artifact).
 Never downloads a browser: it drives ``/usr/bin/chromium``.
@@ -139,7 +142,13 @@ def control(page, label: str):
 
 def click_bar(page, index: int = 0) -> None:
     """Hover, then click a plotly bar (hover first, as a mouse does: plotly reports both)."""
-    box = page.locator(".js-plotly-plot .point path").nth(index).bounding_box()
+    bar = page.locator(".js-plotly-plot .point path").nth(index)
+    for _ in range(20):  # a redraw replaces the chart: wait until a bar is laid out
+        bar.wait_for(state="visible", timeout=30_000)
+        box = bar.bounding_box()
+        if box is not None:
+            break
+        page.wait_for_timeout(250)
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.6
     page.mouse.move(x, y)
     page.wait_for_timeout(400)
@@ -254,18 +263,18 @@ def test_explorer_dataset_switch_never_shows_a_stale_chart(browser, tmp_path):
     assert [e for e in errors if "Error setting state" in e] == []
 
 
-def _injection_table() -> pd.DataFrame:
+def _injection_table(payload: str = PAYLOAD, dataset: str = "injection") -> pd.DataFrame:
     rows = []
     for i, (human, ab, ba) in enumerate([("A", "B", "B"), ("B", "A", "B"), ("A", "A", "A")]):
         item = dict(
-            dataset="injection",
-            subset=f"cat {i % 2} {PAYLOAD}",
+            dataset=dataset,
+            subset=f"cat {i % 2} {payload}",
             item_id=str(i),
             protocol="pairwise",
             criterion="overall",
-            prompt=f"Prompt {i} {PAYLOAD}",
-            response_a=f"**Response A** {PAYLOAD}",
-            response_b=f"Response B {PAYLOAD}",
+            prompt=f"Prompt {i} {payload}",
+            response_a=f"**Response A** {payload}",
+            response_b=f"Response B {payload}",
             model_a=f"model <img src=x onerror=window.__pwned=1> {i}",
             model_b="model b",
         )
@@ -278,7 +287,7 @@ def _injection_table() -> pd.DataFrame:
                     "rater_kind": "llm",
                     "order": order,
                     "label": label,
-                    "explanation": f"Because {PAYLOAD}",
+                    "explanation": f"Because {payload}",
                 }
             )
     return schema.validate(schema.conform(pd.DataFrame(rows)))
@@ -308,4 +317,88 @@ def test_explorer_shows_injected_markup_as_text(browser, tmp_path):
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.locator(".wb-box script, .wb-box img, .wb-box [onerror]").count() == 0
         assert not getattr(page, "dialog_seen", False)
+        page.close()
+
+
+def test_explorer_edit_reload_edit_withdraw(browser, tmp_path):
+    """Save, reload (the annotator and the annotation come back), edit, withdraw; store after each.
+
+    The reload must prefill the form with the saved annotation under the same
+    annotator id, so Save is an edit (one ``edit`` event) and Withdraw is enabled.
+    """
+    data = tmp_path / "small.parquet"
+    _injection_table(payload="", dataset="small").to_parquet(data)
+    store_path = tmp_path / "a.sqlite"
+    env = dict(WORKBENCH_ANNOTATIONS=str(store_path), WORKBENCH_EXPLORER_DATA=str(data))
+    env["WORKBENCH_ANNOTATOR"] = ""  # no explicit id: the page must remember it per store
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+
+    def store_state():
+        store = annotations.AnnotationStore(store_path, read_only=True)
+        try:
+            cur = store.current()[["item_id", "cause", "note", "annotator"]]
+            return [e["action"] for e in store.events()], cur.to_dict("records")
+        finally:
+            store.close()
+
+    def open_first_item(page) -> str:
+        click_bar(page, 0)
+        page.wait_for_selector(".wb-h:has-text('small · item')", timeout=30_000)
+        header = page.locator(".wb-h", has_text="small · item").first.inner_text()
+        return header.split("item ")[1].split()[0]
+
+    def radio(cause: str):
+        return page.locator(".widget-radio-box label", has_text=cause).locator("input")
+
+    with voila(tmp_path, **env) as url:
+        page = open_page(browser, url)
+        item_id = open_first_item(page)
+        page.locator(".widget-radio-box label", has_text="judge_wrong").click()
+        page.locator(".widget-textarea textarea").fill("A is right")
+        annotator = control(page, "Annotator")
+        annotator.fill("alice")
+        annotator.press("Tab")
+        page.locator("button", has_text="Save annotation").click()
+        page.wait_for_selector("text=saved.", timeout=30_000)
+        assert store_state() == (
+            ["create"],
+            [
+                {
+                    "item_id": item_id,
+                    "cause": "judge_wrong",
+                    "note": "A is right",
+                    "annotator": "alice",
+                }
+            ],
+        )
+
+        page.close()  # reload: a new page, a new kernel
+        page = open_page(browser, url)
+        expect(control(page, "Annotator")).to_have_value("alice", timeout=30_000)
+        assert open_first_item(page) == item_id
+        expect(radio("judge_wrong")).to_be_checked(timeout=30_000)
+        expect(page.locator(".widget-textarea textarea")).to_have_value("A is right")
+        assert queue(page).locator("option").first.inner_text().startswith("✓")
+        page.locator(".widget-radio-box label", has_text="ambiguous_item").click()
+        page.locator("button", has_text="Save annotation").click()
+        page.wait_for_selector("text=updated.", timeout=30_000)
+        assert store_state() == (
+            ["create", "edit"],
+            [
+                {
+                    "item_id": item_id,
+                    "cause": "ambiguous_item",
+                    "note": "A is right",
+                    "annotator": "alice",
+                }
+            ],
+        )
+
+        page.locator("button", has_text="Withdraw").click()
+        page.wait_for_selector("text=withdrawn.", timeout=30_000)
+        assert store_state() == (["create", "edit", "withdraw"], [])
+        expect(radio("ambiguous_item")).not_to_be_checked()
+        page.wait_for_timeout(300)
+        assert not queue(page).locator("option").first.inner_text().startswith("✓")
+        page.screenshot(path=OUTPUT / "annotate-withdrawn.png")
         page.close()

@@ -230,15 +230,22 @@ def test_open_item_escapes_payload_and_switches_to_markdown(explorer):
     assert dangerous(explorer.viewer.value) == []
 
 
-def test_open_item_suggests_bias_tags(explorer):
+def test_open_item_suggests_bias_tags_without_choosing_them(explorer):
     explorer.show_items(judge="J/Vanilla")
     explorer.open_item("5")
     # item 5: swap-inconsistent (position); its wrong BA verdict A is the longer response
     # (the payload has more words than "five": length)
+    assert explorer.form.suggested == ("position_preference", "length_preference")
+    assert explorer.tags.value == ()  # suggestions are not choices
+    assert "<i>position_preference</i>" in explorer.suggested.value
+    assert not explorer.apply_button.disabled
+    explorer.apply_button.click()
     assert explorer.tags.value == ("position_preference", "length_preference")
+    assert explorer.apply_button.disabled
     # item 2: wrong B in both orders; B is shown first in BA (position), B is shorter
     explorer.open_item("2")
-    assert explorer.tags.value == ("position_preference",)
+    assert explorer.form.suggested == ("position_preference",)
+    assert explorer.tags.value == ()
 
 
 def test_ceiling_needs_two_annotators(explorer):
@@ -317,6 +324,68 @@ def test_exclude_label_noise_recomputes(explorer):
     assert explorer.table["n_items"].tolist() == [5]
     explorer.withdraw()  # withdrawing recomputes at once
     assert overall(explorer)["overall"] == pytest.approx(9 / 12)
+
+
+def test_reopened_item_is_prefilled_and_saved_unchanged_writes_nothing(explorer, annotation_store):
+    explorer.show_items(judge="J/Vanilla")  # opens item 2 (the most surprising)
+    explorer.cause.value = "human_wrong"
+    explorer.note.value = "the human misread B"
+    first = explorer.save()
+    explorer.open_item("5")
+    assert (explorer.cause.value, explorer.note.value, explorer.tags.value) == (None, "", ())
+    assert explorer.form_status.value == ""  # item 2's message is not item 5's
+    assert explorer.withdraw_button.disabled
+    explorer.open_item("2")
+    assert (explorer.cause.value, explorer.note.value) == ("human_wrong", "the human misread B")
+    assert explorer.tags.value == ()  # suggested position_preference not chosen
+    assert not explorer.withdraw_button.disabled
+    assert explorer.save() == first
+    assert "unchanged" in explorer.form_status.value
+    store = annotations.AnnotationStore(annotation_store)
+    assert [e["action"] for e in store.events()] == ["create"]
+    assert store.current()["bias_tags"].tolist() == [""]
+
+
+def test_marks_follow_saves_and_withdrawals(explorer):
+    explorer.show_items(judge="J/Vanilla")
+    explorer.cause.value = "other"
+    explorer.save()
+    marked = [v for label, v in explorer.queue_select.options if label.startswith("✓")]
+    assert marked == ["2"]
+    explorer.withdraw_button.click()
+    assert [label for label, _ in explorer.queue_select.options if "✓" in label] == []
+    assert explorer.withdraw_button.disabled
+    assert "withdrawn" in explorer.form_status.value
+
+
+def test_reload_keeps_the_annotator_and_edits(annotation_store, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_ANNOTATOR", raising=False)
+    first = Explorer(toy(), store=annotation_store, n_resamples=50)
+    first.annotator.value = "ann-2"  # typed into the page
+    first.show_items(judge="J/Vanilla")
+    first.cause.value = "judge_wrong"
+    aid = first.save()
+    reloaded = Explorer(toy(), store=annotation_store, n_resamples=50)
+    assert reloaded.annotator.value == "ann-2"
+    reloaded.show_items(judge="J/Vanilla")
+    assert reloaded.cause.value == "judge_wrong" and not reloaded.withdraw_button.disabled
+    assert reloaded.queue_select.options[0][0].startswith("✓")
+    reloaded.cause.value = "ambiguous_item"
+    assert reloaded.save() == aid
+    store = annotations.AnnotationStore(annotation_store)
+    assert [e["action"] for e in store.events()] == ["create", "edit"]
+    assert store.current()["cause"].tolist() == ["ambiguous_item"]
+
+
+def test_changing_the_annotator_prefills_their_own_annotation(explorer):
+    explorer.show_items(judge="J/Vanilla")
+    explorer.cause.value = "other"
+    explorer.save()
+    explorer.annotator.value = "bob"
+    assert explorer.cause.value is None and explorer.withdraw_button.disabled
+    assert explorer.queue_select.options[0][0].startswith("✓") is False
+    explorer.annotator.value = "ann"
+    assert explorer.cause.value == "other" and not explorer.withdraw_button.disabled
 
 
 # --------------------------------------------------------------------------- inputs

@@ -243,3 +243,69 @@ def item_html(
                     render_text(r["explanation"], mode=mode),
                 ]
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- annotation form
+MESSAGE_STYLE = {"ok": "color:#070", "error": "color:#b00", "info": "font-style:italic"}
+"""How the annotation form's message is shown, per kind (:class:`~.annotate.AnnotationForm`)."""
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """The annotation form's message, escaped (``""`` stays empty).
+
+    Examples
+    --------
+    >>> message_html("Annotation 1234 <b> saved.", "ok")
+    "<span style='color:#070'>Annotation 1234 &lt;b&gt; saved.</span>"
+    >>> message_html("")
+    ''
+    """
+    if not text:
+        return ""
+    return f"<span style='{MESSAGE_STYLE.get(kind, '')}'>{esc(text)}</span>"
+
+
+def suggestions_html(suggested: tuple[str, ...] | list[str], chosen: tuple[str, ...]) -> str:
+    """The suggested bias tags, the ones not yet chosen marked as suggestions only.
+
+    Examples
+    --------
+    >>> suggestions_html(("leniency", "position_preference"), ("leniency",))
+    '<small>Suggested tags (not saved unless chosen): leniency ✓, <i>position_preference</i></small>'
+    >>> suggestions_html((), ())
+    '<small>No suggested tags for this item.</small>'
+    """
+    if not suggested:
+        return "<small>No suggested tags for this item.</small>"
+    names = ", ".join(f"{esc(t)} ✓" if t in chosen else f"<i>{esc(t)}</i>" for t in suggested)
+    return f"<small>Suggested tags (not saved unless chosen): {names}</small>"
+
+
+def annotations_html(current: pd.DataFrame) -> str:
+    """Every current annotation of an item (rows of ``AnnotationStore.current``), escaped.
+
+    Examples
+    --------
+    >>> from workbench.annotations import AnnotationStore
+    >>> store = AnnotationStore(":memory:")
+    >>> annotations_html(store.current())
+    '<small>No annotation on this item yet.</small>'
+    >>> _ = store.add(dataset="t", item_id="1", cause="other", annotator="<ann>", judge="J")
+    >>> "<b>other</b> by &lt;ann&gt; (judge J)" in annotations_html(store.current())
+    True
+    """
+    if current.empty:
+        return "<small>No annotation on this item yet.</small>"
+    entries = "".join(
+        f"<li><b>{esc(r['cause'])}</b> by {esc(r['annotator'])}"
+        f" (judge {esc(r['judge'])}"
+        + (f"; tags {esc(r['bias_tags'])}" if r["bias_tags"] else "")
+        + ")"
+        + (f": <i>{esc(r['note'])}</i>" if r["note"] else "")
+        + "</li>"
+        for _, r in current.iterrows()
+    )
+    return (
+        "<div style='font-size:12px;word-break:break-word'><b>Annotations of this item</b>"
+        f"<ul style='margin:2px 0;padding-left:18px'>{entries}</ul></div>"
+    )

@@ -8,9 +8,7 @@ live in :mod:`workbench.explorer.model` (and :mod:`~workbench.explorer.dataset`,
 
 from __future__ import annotations
 
-import getpass
 import html
-import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -24,6 +22,8 @@ import plotly.graph_objects as go
 
 from .. import schema, vocab
 from . import model
+from .annotate import AnnotationForm
+from .annotate import login as login  # re-exported by workbench.widgets
 from .chart import bar_summary, bar_traces, fmt, plotly_text, queue_label, some
 from .dataset import (
     CEILING,
@@ -53,7 +53,7 @@ from .model import (
     probe_names,
     statistics,
 )
-from .render import CSS, esc, item_html
+from .render import CSS, annotations_html, esc, item_html, message_html, suggestions_html
 from .slices import PER_JUDGE
 
 
@@ -84,7 +84,9 @@ class Explorer:
     store : AnnotationStore or path, optional
         Where annotations go (default: :func:`workbench.paths.annotation_store`).
     annotator : str, optional
-        Annotator id (default: ``WORKBENCH_ANNOTATOR`` or the login name).
+        Annotator id. Default: ``WORKBENCH_ANNOTATOR``, else the annotator of the
+        store's last event (so a reload keeps the id), else the login name
+        (:class:`~workbench.explorer.annotate.AnnotationForm`).
     n_resamples : int, default 1000
         Bootstrap resamples for the CIs.
     rng : int, default 0
@@ -171,7 +173,9 @@ class Explorer:
         self.progress_events: list[str] = []
         self.timings: dict[str, float] = {}
 
-        self._build(names, statistic, slice_by, resolve, annotator)
+        self._tag_options: list[str] = []
+        self.form = AnnotationForm(self.store, annotator=annotator)
+        self._build(names, statistic, slice_by, resolve)
         self._hold = True
         self.dataset.value = dataset or names[0]
         self._hold = False
@@ -180,7 +184,7 @@ class Explorer:
         )
 
     # ------------------------------------------------------------------ widgets
-    def _build(self, names, statistic, slice_by, resolve, annotator) -> None:
+    def _build(self, names, statistic, slice_by, resolve) -> None:
         lay = W.Layout
         desc = {"description_width": "initial"}
         self.dataset = W.Dropdown(
@@ -259,9 +263,20 @@ class Explorer:
         self.note = W.Textarea(
             placeholder="Why do judge and human disagree?", layout=lay(width="100%", height="70px")
         )
-        default_annotator = annotator or os.environ.get("WORKBENCH_ANNOTATOR") or login()
+        self.suggested = W.HTML("")
+        self.apply_button = W.Button(
+            description="Apply suggested tags",
+            icon="plus",
+            disabled=True,
+            tooltip="Add the tags the disagreement flags suggest to the chosen bias tags",
+        )
+        # continuous_update off: the form follows a new id once typed (Enter or leaving the field)
         self.annotator = W.Text(
-            value=default_annotator, description="Annotator", style=desc, layout=lay(width="100%")
+            value=self.form.annotator,
+            description="Annotator",
+            continuous_update=False,
+            style=desc,
+            layout=lay(width="100%"),
         )
         self.save_button = W.Button(
             description="Save annotation", button_style="primary", icon="check", disabled=True
@@ -286,6 +301,8 @@ class Explorer:
         self.text_mode.observe(lambda _: self._render_item(), names="value")
         self.save_button.on_click(lambda _: self.save())
         self.withdraw_button.on_click(lambda _: self.withdraw())
+        self.apply_button.on_click(lambda _: self.apply_suggestions())
+        self.annotator.observe(self._on_annotator, names="value")
 
         controls = W.VBox(
             [
@@ -319,6 +336,7 @@ class Explorer:
                 W.HTML("<b>Annotate this disagreement</b>"),
                 self.cause,
                 self.tags,
+                W.HBox([self.suggested, self.apply_button], layout=lay(flex_flow="row wrap")),
                 self.note,
                 self.annotator,
                 W.HBox([self.save_button, self.withdraw_button]),
@@ -435,7 +453,8 @@ class Explorer:
             stats = statistics(data.protocol)
             keep = statistic or self.statistic.value
             set_choices(self.statistic, stats, keep if keep in stats else stats[0])
-            set_choices(self.tags, probe_names(data.protocol), ())
+            self._tag_options = probe_names(data.protocol)
+            set_choices(self.tags, self._tag_options, ())
             self.tags.rows = max(2, min(len(self.tags.options), 6))
             self.resolve.disabled = not data.two_orders
             models = data.judge_models()
@@ -836,8 +855,8 @@ class Explorer:
             self._hold = False
         self.queue_title.value = "<b>Items</b>: click a bar (or pick it above and Show items)"
         self.viewer.value = CSS + "<i>No item open.</i>"
-        self.save_button.disabled = True
-        self.withdraw_button.disabled = True
+        self.form.close()
+        self._show_form()
 
     def show_items(self, *, judge: str, slice_value: str = OVERALL) -> pd.DataFrame:
         """List the items where ``judge`` disagrees with the reference, most surprising first.
@@ -926,17 +945,21 @@ class Explorer:
                 self._hold = False
         self._render_item()
         row = self._queue_row()
-        suggested = set()
+        suggested = []
         if row is not None:
             for flag, probe in FLAG_TO_PROBE.items():
                 value = row.get(flag)
                 if value is not None and not pd.isna(value) and bool(value):
-                    suggested.add(probe)
-        self.tags.value = tuple(t for t in self.tags.options if t in suggested)
-        self.cause.value = None
-        self.note.value = ""
-        self.save_button.disabled = False
-        self._show_item_annotations()
+                    suggested.append(probe)
+        self.form.open(
+            dataset=self.data.name,
+            item_id=self.item_id,
+            version=self.data.version,
+            judge=self._judge_for_annotation(),
+            reference=rater_reference(self.reference.value),
+            suggested=[t for t in self._tag_options if t in suggested],
+        )
+        self._show_form()
 
     def _queue_row(self) -> pd.Series | None:
         if self.queue is None or self.item_id is None or self.queue.empty:
@@ -961,110 +984,87 @@ class Explorer:
             return None
         return self.selection[1]
 
-    def _mine(self) -> pd.DataFrame:
-        """Current annotations of the open item (any annotator)."""
-        if self.item_id is None:
-            return pd.DataFrame(columns=["annotation_id", "annotator", "judge", "cause", "note"])
-        return self.store.current(dataset=self.data.name, item_id=self.item_id)
+    def _read_form(self) -> None:
+        """Copy the controls' values into the form model (what the person chose)."""
+        self.form.cause = self.cause.value
+        self.form.tags = tuple(self.tags.value)
+        self.form.note = self.note.value
 
-    def _own_annotation(self, annotator: str) -> str | None:
-        """Id of this annotator's current annotation of the open item and judge, if any."""
-        mine = self._mine()
-        if mine.empty:
-            return None
-        judge = self._judge_for_annotation() or ""
-        same = (mine["annotator"].astype(str) == annotator) & (
-            mine["judge"].astype("string").fillna("") == judge
-        )
-        return str(mine.loc[same, "annotation_id"].iloc[-1]) if same.any() else None
+    def _show_form(self) -> None:
+        """Draw the form model: values, suggestions, buttons, message, marks."""
+        form = self.form
+        self._hold = True
+        try:
+            extra = [t for t in form.tags if t not in self._tag_options]
+            set_choices(self.tags, [*self._tag_options, *extra], tuple(form.tags))
+            self.cause.value = form.cause
+            self.note.value = form.note
+            self.annotator.value = form.annotator
+        finally:
+            self._hold = False
+        open_ = form.item is not None
+        self.suggested.value = suggestions_html(form.suggested, form.tags) if open_ else ""
+        self.apply_button.disabled = not set(form.suggested) - set(form.tags)
+        self.save_button.disabled = not open_
+        self.withdraw_button.disabled = not form.can_withdraw
+        self.form_status.value = message_html(form.message, form.message_kind)
+        self.item_annotations.value = annotations_html(form.item_annotations()) if open_ else ""
+        self._mark_queue()
+
+    def _on_annotator(self, change: dict) -> None:
+        if self._hold or change["new"].strip() == self.form.annotator:
+            return
+        self._read_form()
+        self.form.set_annotator(change["new"])
+        self._show_form()
+
+    def apply_suggestions(self) -> None:
+        """Choose the suggested bias tags (what the "Apply suggested tags" button does)."""
+        self._read_form()
+        self.form.apply_suggestions()
+        self._show_form()
 
     def save(self) -> str:
-        """Save the form as an annotation of the open item.
+        """Save the form as an annotation of the open item (:meth:`AnnotationForm.save`).
 
-        A second save by the same annotator on the same item and judge edits
-        that annotation (the store keeps the previous values in its history).
+        The form opens prefilled with this annotator's annotation of the item and
+        judge; saving it edits that annotation (the store keeps the previous
+        values), and saving it unchanged writes nothing.
 
         Returns
         -------
         str
             The annotation id.
         """
-        if self.item_id is None:
-            raise ValueError("item_id: no item is open; click a bar and pick an item first")
-        annotator = self.annotator.value.strip()
-        problem = None
-        if not annotator:
-            problem = "annotator: empty; enter an annotator id"
-        elif self.cause.value is None:
-            problem = "cause: none chosen; pick why judge and reference disagree"
-        if problem:
-            self.form_status.value = f"<span style='color:#b00'>{esc(problem)}</span>"
-            raise ValueError(problem)
-        fields = dict(cause=self.cause.value, bias_tags=list(self.tags.value), note=self.note.value)
-        existing = self._own_annotation(annotator)
-        if existing is not None:
-            self.store.edit(existing, annotator=annotator, **fields)
-            ann_id, verb = existing, "updated"
-        else:
-            ann_id = self.store.add(
-                dataset=self.data.name,
-                item_id=self.item_id,
-                version=self.data.version,
-                judge=self._judge_for_annotation(),
-                reference=rater_reference(self.reference.value),
-                annotator=annotator,
-                **fields,
-            )
-            verb = "saved"
-        self.form_status.value = (
-            f"<span style='color:#070'>Annotation {esc(ann_id[:8])} {verb}.</span>"
-        )
-        self._show_item_annotations()
-        self._mark_queue(self.item_id)
-        if self.exclude_noise.value:
+        self._read_form()
+        try:
+            ann_id, verb = self.form.save()
+        finally:
+            self._show_form()
+        if self.exclude_noise.value and verb != "unchanged":
             self.refresh()
         return ann_id
 
     def withdraw(self, *, reason: str | None = None) -> str | None:
         """Withdraw this annotator's current annotation of the open item (and judge)."""
-        annotator = self.annotator.value.strip()
-        ann_id = self._own_annotation(annotator) if annotator else None
-        if ann_id is None:
-            self.form_status.value = "<i>Nothing of yours to withdraw on this item.</i>"
-            return None
-        self.store.withdraw(ann_id, annotator=annotator, reason=reason)
-        self.form_status.value = f"Annotation {esc(ann_id[:8])} withdrawn."
-        self._show_item_annotations()
-        if self.exclude_noise.value:
+        self._read_form()
+        ann_id = self.form.withdraw(reason=reason)
+        self._show_form()
+        if ann_id is not None and self.exclude_noise.value:
             self.refresh()
         return ann_id
 
-    def _show_item_annotations(self) -> None:
-        mine = self._mine()
-        annotator = self.annotator.value.strip()
-        self.withdraw_button.disabled = self._own_annotation(annotator) is None
-        if mine.empty:
-            self.item_annotations.value = "<small>No annotation on this item yet.</small>"
+    def _mark_queue(self) -> None:
+        """✓ before the queue's items this annotator has a current annotation of."""
+        if not self.queue_select.options:
             return
-        entries = "".join(
-            f"<li><b>{esc(r['cause'])}</b> by {esc(r['annotator'])}"
-            f" (judge {esc(r['judge'])}"
-            + (f"; tags {esc(r['bias_tags'])}" if r["bias_tags"] else "")
-            + ")"
-            + (f": <i>{esc(r['note'])}</i>" if r["note"] else "")
-            + "</li>"
-            for _, r in mine.iterrows()
-        )
-        self.item_annotations.value = (
-            "<div style='font-size:12px;word-break:break-word'><b>Annotations of this item</b>"
-            f"<ul style='margin:2px 0;padding-left:18px'>{entries}</ul></div>"
-        )
-
-    def _mark_queue(self, item_id: str) -> None:
-        options = [
-            (label if value != item_id or label.startswith("✓") else f"✓ {label}", value)
-            for label, value in self.queue_select.options
-        ]
+        marked = self.form.annotated(self.data.name, self._judge_for_annotation())
+        options = []
+        for label, value in self.queue_select.options:
+            plain = label.removeprefix("✓ ")
+            options.append((f"✓ {plain}" if value in marked else plain, value))
+        if options == list(self.queue_select.options):
+            return
         self._hold = True
         try:
             set_choices(self.queue_select, options, self.queue_select.value)
@@ -1073,13 +1073,6 @@ class Explorer:
 
 
 # --------------------------------------------------------------------------- helpers
-def login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return ""
-
-
 def set_choices(widget: Any, options: Sequence[Any], value: Any) -> None:
     """Replace a selection widget's options and value in one message to the page.
 
