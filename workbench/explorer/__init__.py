@@ -22,8 +22,13 @@ slices
 model
     Computations without widgets: the agreement table of a selection, the
     disagreement queue, annotation seams (store, label-noise exclusion).
+annotate
+    :class:`~workbench.explorer.annotate.AnnotationForm`: the annotation form's state
+    without widgets (open item, annotator, its current annotation, chosen vs
+    suggested tags, the message); save = add, edit or nothing; withdraw; marks.
 render
-    Safe HTML of an item (:func:`render_text`, :func:`item_html`) and the CSS.
+    Safe HTML of an item (:func:`render_text`, :func:`item_html`), of the annotation
+    form's message, suggestions and item annotations, and the CSS.
 chart
     The status line, hover texts and plotly bar traces of an agreement table.
 view
@@ -38,7 +43,8 @@ WORKBENCH_EXPLORER_DATA
     registered datasets (how ``voila notebooks/explore.ipynb`` opens your own
     data).
 WORKBENCH_ANNOTATOR
-    Default annotator id of the annotation form (else the login name).
+    Default annotator id of the annotation form (else the annotator of the store's last
+    event, so a reload keeps the id; else the login name: :mod:`~.annotate`).
 """
 
 from .dataset import CAUSES, RESOLVE_RULES
