@@ -158,7 +158,7 @@ def leaderboard(
     )
     out = _board(groups, models, g, a, b, est, boot, confidence_level, method, units)
     out.attrs["bootstrap"] = {"groups": groups, "models": models, "scores": boot}
-    warn_nan_rows(out, out["ci_low"].isna().to_numpy(), stacklevel=3)
+    warn_nan_rows(out, out["ci_low"].isna().to_numpy())
     return out
 
 

@@ -16,6 +16,8 @@ prepares once per selection and emits for every slicing and statistic::
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
@@ -102,18 +104,29 @@ class AgreementWarning(UserWarning):
     """Some rows of an agreement table are NaN (no estimate or no interval); see ``note``."""
 
 
-def warn_nan_rows(out: pd.DataFrame, nan: np.ndarray, *, stacklevel: int = 4) -> None:
+def warn_nan_rows(out: pd.DataFrame, nan: np.ndarray, *, stacklevel: int | None = None) -> None:
     """One :class:`AgreementWarning` when rows of ``out`` have NaN values (``note`` says why).
 
-    ``stacklevel`` counts from the caller of this function's caller (the public function).
+    The warning points at the first caller outside the ``workbench`` package (the user's
+    line), however many package frames lie between; ``stacklevel`` overrides that.
     """
     if nan.any():
         warnings.warn(
             f"{int(nan.sum())} of {len(out)} rows have no estimate or no interval; see the "
             f"note column (e.g. {out.loc[nan, 'note'].iloc[0]!r})",
             AgreementWarning,
-            stacklevel=stacklevel,
+            stacklevel=stacklevel or _outside_package(),
         )
+
+
+def _outside_package() -> int:
+    """``stacklevel`` of the first frame outside the ``workbench`` package, for warnings.warn
+    called by the function that calls this one."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(2), 1  # 2: skip this function and warn_nan_rows' frame
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level + 1
 
 
 class JudgePairs(NamedTuple):

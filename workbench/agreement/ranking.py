@@ -243,7 +243,7 @@ def rank_correlation(
                 }
             )
     out = pd.DataFrame.from_records(records)
-    warn_nan_rows(out, (out["estimate"].isna() | out["ci_low"].isna()).to_numpy(), stacklevel=3)
+    warn_nan_rows(out, (out["estimate"].isna() | out["ci_low"].isna()).to_numpy())
     return out
 
 
