@@ -72,3 +72,69 @@ def test_item_pandalm_returns_every_row_of_the_item(pandalm):
     assert len(rows) == int((pandalm.full["item_id"].astype(str) == item_id).sum())
     with pytest.raises(ValueError, match="item_id: 'nope' is not in dataset 'pandalm'"):
         pandalm.item("nope")
+
+
+# --------------------------------------------------------------------------- ExplorerModel
+def _selection(**kw):
+    from workbench.explorer.selection import Selection
+
+    base = dict(
+        dataset="pandalm",
+        raters=(JUDGE,),
+        reference=SAME_FOOTING,
+        statistic="percent_agreement",
+    )
+    return Selection(**{**base, **kw})
+
+
+@pytest.fixture(scope="module")
+def pandalm_model():
+    from workbench.explorer.selection import ExplorerModel
+
+    return ExplorerModel({"pandalm": workbench.load("pandalm")}, n_resamples=50)
+
+
+@pytest.fixture(scope="module")
+def pandalm_explorer(tmp_path_factory):
+    from workbench.widgets import Explorer
+
+    store = tmp_path_factory.mktemp("store") / "annotations.jsonl"
+    return Explorer(
+        {"pandalm": workbench.load("pandalm")},
+        judges=[JUDGE],
+        store=store,
+        annotator="ann",
+        n_resamples=50,
+    )
+
+
+def test_model_sliced_table_pandalm_equals_the_explorers(pandalm_model, pandalm_explorer):
+    ex = pandalm_explorer
+    ex.slice_by.value = "task category"
+    sel = _selection(raters=tuple(ex.selected_raters()), slice_by="task category")
+    mine = pandalm_model.compute(sel)
+    theirs = ex.table
+    assert len(mine) > 2 and mine["slice"].nunique() > 1  # really sliced
+    cols = ["slice", "judge", "estimate", "ci_low", "ci_high", "n_items"]
+    assert mine[cols].astype(str).values.tolist() == theirs[cols].astype(str).values.tolist()
+    assert pandalm_model.compute(sel) is mine  # cached per selection
+
+
+def test_model_queue_pandalm_equals_the_explorers(pandalm_model, pandalm_explorer):
+    ex = pandalm_explorer
+    ex.slice_by.value = "overall"
+    rater = ex.selected_raters()[0]
+    shown = ex.show_items(judge=rater)
+    sel = _selection(raters=tuple(ex.selected_raters()))
+    mine = pandalm_model.queue(sel, judge=rater, slice_value="overall")
+    assert len(mine) > 0
+    assert mine["item_id"].tolist() == shown["item_id"].tolist()
+    assert mine["surprise"].is_monotonic_decreasing
+
+
+def test_model_unknown_judge_and_unpaired_raters(pandalm_model):
+    sel = _selection()
+    with pytest.raises(ValueError, match="judge: 'nope' is not a judge of 'pandalm'"):
+        pandalm_model.queue(sel, judge="nope", slice_value="overall")
+    assert pandalm_model.unpaired_raters(sel) == []
+    assert pandalm_model.compute(_selection(raters=())).empty

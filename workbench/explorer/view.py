@@ -21,7 +21,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import schema, vocab
-from . import model
 from .annotate import AnnotationForm
 from .annotate import login as login  # re-exported by workbench.widgets
 from .chart import bar_summary, bar_traces, fmt, plotly_text, queue_label, some
@@ -34,27 +33,19 @@ from .dataset import (
     SAME_FOOTING,
     SAME_FOOTING_HELP,
     Dataset,
-    data_version,
     rater_reference,
     read_env_data,
     reference_title,
 )
 from .model import (
     FLAG_TO_PROBE,
-    agreement_prepared,
     causes,
     empty_table,
-    exclude_noise_items,
-    human_splits,
-    normalize_table,
-    one_judge,
-    open_store,
-    prepare_pairs,
     probe_names,
     statistics,
 )
 from .render import CSS, annotations_html, esc, item_html, message_html, suggestions_html
-from .slices import PER_JUDGE
+from .selection import ExplorerModel, Selection
 
 
 class Explorer:
@@ -156,15 +147,9 @@ class Explorer:
         if dataset is not None and dataset not in names:
             raise ValueError(f"dataset: {dataset!r} is not one of {names}")
 
-        self.n_resamples = int(n_resamples)
-        self.rng = rng
+        self.model = ExplorerModel(self._tables, store=store, n_resamples=n_resamples, rng=rng)
+        self._tables = self.model.tables
         self.progress_after = float(progress_after)
-        self._store_arg = store
-        self._store: Any = None
-        self._prepared: dict[str, Dataset] = {}
-        self._cache: dict[tuple, pd.DataFrame] = {}
-        # judge/reference pairs per selection, shared by every slicing and statistic
-        self._pairs_cache: dict[tuple, Any] = {}
         self._hold = False
         self.table: pd.DataFrame | None = None
         self.queue: pd.DataFrame | None = None
@@ -378,19 +363,25 @@ class Explorer:
     @property
     def data(self) -> Dataset:
         """The prepared dataset currently selected."""
-        name = self.dataset.value
-        if name not in self._prepared:
-            df = self._tables.get(name)
-            passed_in = df is not None
-            if df is None:
-                from .. import loaders
+        return self.model.data(self.dataset.value)
 
-                df = loaders.load(name)
-                version = data_version(name)
-            else:
-                version = None
-            self._prepared[name] = Dataset(name, df, version=version, check=passed_in)
-        return self._prepared[name]
+    @property
+    def n_resamples(self) -> int:
+        """Bootstrap resamples of the CIs (the model's)."""
+        return self.model.n_resamples
+
+    @n_resamples.setter
+    def n_resamples(self, value: int) -> None:
+        self.model.n_resamples = int(value)
+
+    @property
+    def rng(self) -> Any:
+        """Seed of the bootstrap (the model's)."""
+        return self.model.rng
+
+    @rng.setter
+    def rng(self, value: Any) -> None:
+        self.model.rng = value
 
     @property
     def judgments(self) -> pd.DataFrame:
@@ -400,9 +391,19 @@ class Explorer:
     @property
     def store(self) -> Any:
         """The annotation store (opened on first use)."""
-        if self._store is None:
-            self._store = open_store(self._store_arg)
-        return self._store
+        return self.model.store
+
+    def _selection(self) -> Selection:
+        """The controls' choice, as the model reads it."""
+        return Selection(
+            dataset=self.dataset.value,
+            raters=tuple(self.selected_raters()),
+            reference=self.reference.value,
+            statistic=self.statistic.value,
+            slice_by=self.slice_by.value,
+            resolve=self.resolve.value,
+            exclude_noise=bool(self.exclude_noise.value),
+        )
 
     def selected_raters(self) -> list[str]:
         """Judge raters (``<judge>/<strategy>`` ids) chosen by the judge and strategy controls."""
@@ -605,66 +606,10 @@ class Explorer:
 
     def slice_map(self, judge: str | None = None) -> pd.Series | None:
         """``item_id -> slice value`` of the current slice dimension (None when overall)."""
-        dim = self.data.slices.get(self.slice_by.value)
-        if dim is None:
-            return None
-        if not callable(dim):
-            return dim.astype("string").fillna("(none)")
-        # per (dimension, reference, judge): the judgments of a dataset do not change
-        reference = rater_reference(self.reference.value)
-        key = (self.slice_by.value, reference, judge)
-        out = self.data.slice_maps.get(key)
-        if out is None:
-            out = dim(self.data.judgments, reference, judge)
-            out = self.data.slice_maps[key] = out.astype("string").fillna("(none)")
-        return out.copy()
-
-    def _agreement_for(
-        self,
-        raters: list[str],
-        slicer: pd.Series | None,
-        noise: frozenset = frozenset(),
-        *,
-        only: str | None = None,
-    ) -> pd.DataFrame:
-        """``tables.agreement`` of ``raters`` (+ the humans), sliced by ``slicer`` (items).
-
-        ``only``: the agreement of that one rater alone (as if the other raters'
-        judgments were not in the table), from the pairs prepared for ``raters``.
-        """
-        exclude = bool(self.exclude_noise.value)
-        key = (
-            self.data.name,
-            tuple(raters),
-            self.reference.value,
-            self.resolve.value,
-            exclude,
-            noise,
-        )
-        prepared = self._pairs_cache.get(key)
-        if prepared is None:
-            df = self.data.judgments
-            keep = df["rater"].isin(raters) | df["rater_kind"].astype(str).isin(["human", "gold"])
-            df = df[keep]
-            if exclude:
-                df = exclude_noise_items(df, self.store)
-            prepared = prepare_pairs(
-                df, judges=raters, reference=self.reference.value, resolve=self.resolve.value
-            )
-            self._pairs_cache[key] = prepared
-        if only is not None:
-            prepared = one_judge(prepared, only)
-        table, by = agreement_prepared(
-            prepared,
-            slicer=slicer,
-            statistic=self.statistic.value,
-            n_resamples=self.n_resamples,
-            rng=self.rng,
-        )
-        return normalize_table(table, by=by)
+        return self.model.slice_map(self._selection(), judge)
 
     def compute(self) -> pd.DataFrame:
-        """The agreement table for the current controls (cached per control state).
+        """The agreement table for the current controls (:meth:`ExplorerModel.compute`).
 
         Returns
         -------
@@ -675,54 +620,11 @@ class Explorer:
             that share no item with the reference are left out (the status line
             names them); when none is left, ValueError says so.
         """
-        raters = self.selected_raters()
-        reference = self.reference.value
-        noise = self._noise_items() if self.exclude_noise.value else frozenset()
-        key = (
-            noise,
-            self.dataset.value,
-            tuple(raters),
-            reference,
-            self.statistic.value,
-            self.slice_by.value,
-            self.resolve.value,
-            self.n_resamples,
-            self.rng,
-        )
-        if key in self._cache:
-            return self._cache[key]
-        if not raters or reference is None:
-            return empty_table()
-        unpaired = self._unpaired_raters()
-        raters = [r for r in raters if r not in unpaired]
-        if not raters:
-            raise ValueError(
-                f"no chosen judge rater shares an item with the reference "
-                f"{reference_title(reference)} ({some(unpaired)}); pick another judge or "
-                "reference"
-            )
-        if self.slice_by.value in PER_JUDGE:
-            parts = []
-            for rater in raters:
-                part = self._agreement_for(raters, self.slice_map(rater), noise, only=rater)
-                if len(raters) > 1:  # the ceiling is on this judge's slices: name it so
-                    part.loc[part["is_ceiling"], "judge"] = f"{CEILING} · {rater}"
-                parts.append(part)
-            table = pd.concat(parts, ignore_index=True)
-        else:
-            table = self._agreement_for(raters, self.slice_map(), noise)
-        self._cache[key] = table
-        return table
+        return self.model.compute(self._selection())
 
     def _unpaired_raters(self) -> list[str]:
         """Chosen judge raters without a labelled item in common with the reference."""
-        reference = self.reference.value
-        return [r for r in self.selected_raters() if not self.data.overlap(reference, [r])]
-
-    def _noise_items(self) -> frozenset:
-        """Items of this dataset currently annotated as label noise (part of the cache key)."""
-        cur = self.store.current(dataset=self.data.name)
-        return frozenset(cur.loc[cur["cause"].astype(str) == "label_noise", "item_id"].astype(str))
+        return self.model.unpaired_raters(self._selection())
 
     def refresh(self) -> None:
         """Recompute (or fetch from cache) the agreement table and redraw the chart.
@@ -877,31 +779,11 @@ class Explorer:
             The queue: one row per disagreeing item, sorted by ``surprise``
             (descending).
         """
-        data = self.data
-        df = data.full
         ceiling = judge.startswith(CEILING)
-        if not ceiling and judge not in data.judges:
-            raise ValueError(f"judge: {judge!r} is not a judge of {data.name!r}")
-        if ceiling:  # per-judge slices of the ceiling follow the judge named in the bar
-            own = judge.removeprefix(CEILING).removeprefix(" · ")
-            raters = self.selected_raters()
-            slicer = self.slice_map(own or (raters[0] if raters else None))
-        else:
-            slicer = self.slice_map(judge)
-        if slicer is not None:
-            items = slicer.index[slicer == str(slice_value)]
-            df = df[df["item_id"].isin(items)]
+        queue = self.model.queue(
+            self._selection(), judge=judge, slice_value=slice_value, busy=self._busy
+        )
         reference = rater_reference(self.reference.value)
-        with self._busy("finding disagreements"):
-            if ceiling:
-                queue = human_splits(df)
-            else:
-                rows = df[df["rater"].isin([judge, reference])]
-                queue = model.disagreements(rows, judge=judge, reference=reference)
-        if "surprise" in queue:
-            queue = queue.sort_values("surprise", ascending=False, kind="stable")
-        # one entry per item (multi-turn / multi-criterion items have several units)
-        queue = queue.drop_duplicates("item_id").reset_index(drop=True)
         self.queue = queue
         self.selection = (str(slice_value), judge)
         if self.selection in [v for _, v in self.bar.options]:
