@@ -104,8 +104,6 @@ def leniency(
     >>> res.round(4).to_dict()  # FP 2 of 3 human-incorrect; FN 1 of 2 human-correct; (2 - 1) / 5
     {'false-positive rate': 0.6667, 'false-negative rate': 0.5, 'acceptance shift (judge - reference)': 0.2}
     """
-    from statsmodels.stats.contingency_tables import mcnemar
-
     df = frame.prepare_table(df)
     opts = resampling_options(n_resamples, confidence_level, rng)
     check_option("ranking", ranking, (True, False))
@@ -120,63 +118,18 @@ def leniency(
     def one(sub: pd.DataFrame) -> pd.DataFrame:
         rows, ref, _ = binary_pairs(sub, scored, refs)
         records, fpr = [], {}
+        has_models = "model" in sub.columns
         for j in scored:
             jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
             if jr.empty:
                 continue
-            h = ref.reindex(jr["_unit"]).to_numpy(dtype=object)
-            ok = pd.notna(h)
-            if not ok.any():
-                why = "no answer that both the judge and the reference labelled (reference: a majority)"
-                effect = "acceptance shift (judge - reference)"
-                records.append(frame.result_record(j, probe, effect, empty_est(note=why), ref_name))
-                continue
-            jc = (jr["label"].astype("object") == "correct").to_numpy()[ok]
-            hc = h[ok].astype(bool)
-            clusters = jr["_cluster"].to_numpy()[ok]
-            fp, fn = int(np.sum(jc & ~hc)), int(np.sum(~jc & hc))
-            for eff, k, n, none in (
-                ("false-positive rate", fp, int(np.sum(~hc)), "incorrect"),
-                ("false-negative rate", fn, int(np.sum(hc)), "correct"),
-            ):
-                e = wilson(k, n, opts, note="" if n else f"the reference marks no answer {none}")
-                records.append(frame.result_record(j, probe, eff, e, ref_name))
-                fpr.setdefault(j, e.estimate)
-            contrib = np.column_stack([jc.astype(float) - hc.astype(float), np.ones(len(jc))])
-            est, lo, hi, _, m = cluster_boot(
-                contrib, clusters, lambda s: s[..., 0] / s[..., 1], opts
-            )
-            table = np.array([[np.sum(jc & hc), fp], [fn, np.sum(~jc & ~hc)]])
-            p = float(mcnemar(table, exact=True).pvalue) if fp + fn else np.nan
-            shift = Est(est, lo, hi, float(fp), p, m, len(jc), "McNemar exact")
-            if not fp + fn:
-                shift.note = "no discordant answer: McNemar test undefined"
-            records.append(
-                frame.result_record(
-                    j, probe, "acceptance shift (judge - reference)", shift, ref_name
-                )
-            )
-            if ranking:
-                if "model" in sub.columns and jr["model"].notna().any():
-                    records.append(_ranking(j, jr[ok], hc, ref_name, opts))
-                else:
-                    why = "no exam-taker models: 'model' is absent or NA on this judge's rows"
-                    effect = "Spearman(model accuracy: judge vs reference)"
-                    records.append(
-                        frame.result_record(j, probe, effect, empty_est(note=why), ref_name)
-                    )
-        out = frame.result_frame(records)
-        rank = out["judge"].map(
-            lambda j: -fpr.get(j, -np.inf) if np.isfinite(fpr.get(j, np.nan)) else np.inf
-        )
-        return (
-            out.assign(_r=rank.to_numpy())
-            .sort_values("_r", kind="stable")
-            .drop(columns="_r")
-            .reset_index(drop=True)
-        )
+            recs, fp_rate = _judge_records(j, jr, ref, ref_name, opts, ranking, has_models)
+            records.extend(recs)
+            if fp_rate is not None:
+                fpr.setdefault(j, fp_rate)
+        return _order_by_fpr(frame.result_frame(records), fpr)
 
-    main = "acceptance shift (judge - reference)"
+    main = SHIFT
     lacking = frame.lacking_rows(reasons, probe, main, ref_name)
     out = frame.grouped(binary, by, one, lacking)
     return frame.finish(
@@ -188,6 +141,82 @@ def leniency(
         default_reference="human",
         judges=judges,
         effect=main,
+    )
+
+
+SHIFT = "acceptance shift (judge - reference)"
+SPEARMAN = "Spearman(model accuracy: judge vs reference)"
+
+
+def _judge_records(
+    j: str,
+    jr: pd.DataFrame,
+    ref: pd.Series,
+    ref_name: str | None,
+    opts: dict[str, Any],
+    ranking: bool,
+    has_models: bool,
+) -> tuple[list[dict], float | None]:
+    """Result records of one judge (FP and FN rates, acceptance shift, ranking) and its FP rate.
+
+    The FP rate is None when no unit has both labels.
+    """
+    h = ref.reindex(jr["_unit"]).to_numpy(dtype=object)
+    ok = pd.notna(h)
+    if not ok.any():
+        why = "no answer that both the judge and the reference labelled (reference: a majority)"
+        return [frame.result_record(j, "leniency", SHIFT, empty_est(note=why), ref_name)], None
+    jc = (jr["label"].astype("object") == "correct").to_numpy()[ok]
+    hc = h[ok].astype(bool)
+    fp, fn = int(np.sum(jc & ~hc)), int(np.sum(~jc & hc))
+    records, rates = [], []
+    for eff, k, n, none in (
+        ("false-positive rate", fp, int(np.sum(~hc)), "incorrect"),
+        ("false-negative rate", fn, int(np.sum(hc)), "correct"),
+    ):
+        e = wilson(k, n, opts, note="" if n else f"the reference marks no answer {none}")
+        records.append(frame.result_record(j, "leniency", eff, e, ref_name))
+        rates.append(e.estimate)
+    shift = _acceptance_shift(jc, hc, jr["_cluster"].to_numpy()[ok], opts)
+    records.append(frame.result_record(j, "leniency", SHIFT, shift, ref_name))
+    if ranking:
+        if has_models and jr["model"].notna().any():
+            records.append(_ranking(j, jr[ok], hc, ref_name, opts))
+        else:
+            why = "no exam-taker models: 'model' is absent or NA on this judge's rows"
+            records.append(
+                frame.result_record(j, "leniency", SPEARMAN, empty_est(note=why), ref_name)
+            )
+    return records, rates[0]
+
+
+def _acceptance_shift(
+    jc: np.ndarray, hc: np.ndarray, clusters: np.ndarray, opts: dict[str, Any]
+) -> Est:
+    """``P(J) - P(H)`` with a cluster-bootstrap CI and the exact McNemar test."""
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    fp, fn = int(np.sum(jc & ~hc)), int(np.sum(~jc & hc))
+    contrib = np.column_stack([jc.astype(float) - hc.astype(float), np.ones(len(jc))])
+    est, lo, hi, _, m = cluster_boot(contrib, clusters, lambda s: s[..., 0] / s[..., 1], opts)
+    table = np.array([[np.sum(jc & hc), fp], [fn, np.sum(~jc & ~hc)]])
+    p = float(mcnemar(table, exact=True).pvalue) if fp + fn else np.nan
+    shift = Est(est, lo, hi, float(fp), p, m, len(jc), "McNemar exact")
+    if not fp + fn:
+        shift.note = "no discordant answer: McNemar test undefined"
+    return shift
+
+
+def _order_by_fpr(out: pd.DataFrame, fpr: dict[str, float]) -> pd.DataFrame:
+    """Rows ordered (stably) by decreasing false-positive rate of their judge; NaN / none last."""
+    rank = out["judge"].map(
+        lambda j: -fpr.get(j, -np.inf) if np.isfinite(fpr.get(j, np.nan)) else np.inf
+    )
+    return (
+        out.assign(_r=rank.to_numpy())
+        .sort_values("_r", kind="stable")
+        .drop(columns="_r")
+        .reset_index(drop=True)
     )
 
 
