@@ -110,43 +110,13 @@ def self_preference(
     binary: dict[str, bool] = {}
 
     def own_family(j: str, rows: pd.DataFrame) -> str | None:
-        fam = family[j]
-        if pd.isna(fam):
-            return (
-                f"the judge's model family is unknown: no pattern of "
-                f"workbench.factors.FAMILIES matches {j!r}"
-            )
-        binary[j] = bool((rows["protocol"].astype("object") == "binary").any())
-        cols = ["model"] if binary[j] else ["model_a", "model_b"]
-        absent = [c for c in cols if c not in rows.columns or not rows[c].notna().any()]
-        if absent:
-            return (
-                f"no model columns: {', '.join(absent)} absent or NA on every row of this "
-                f"judge ({probe} needs the models that wrote the responses)"
-            )
-        answering = factors.model_family(pd.concat([rows[c] for c in cols])).dropna()
-        if fam not in set(answering):
-            return f"no response on this judge's items comes from its own family {fam!r}"
-        return None
+        return _family_reason(j, family[j], rows, binary)
 
     reasons = frame.unscorable_judges(df, judges, probe, ("pairwise", "binary"), own_family)
     scored = [j for j in judges if j not in reasons]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        records = []
-        rows = frame.rater_rows(sub, scored)
-        rrows = frame.rater_rows(sub, refs)
-        for j in scored:
-            jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
-            if jr.empty:
-                continue
-            if binary[j]:
-                jr = jr[(jr["protocol"].astype("object") == "binary").to_numpy()]
-                records.extend(_self_binary(j, family[j], jr, rrows, ref_name, opts))
-            else:
-                jr = jr[(jr["protocol"].astype("object") == "pairwise").to_numpy()]
-                records.extend(_self_pairwise(j, family[j], jr, rrows, ref_name, opts))
-        return frame.result_frame(records, extra=["family"])
+        return _family_frame(sub, scored, refs, family, binary, ref_name, opts)
 
     def main_effect(j: str) -> str:
         if binary.get(j):
@@ -165,6 +135,46 @@ def self_preference(
         judges=judges,
         effect=main_effect,
     )
+
+
+def _family_reason(j: str, fam, rows: pd.DataFrame, binary: dict[str, bool]) -> str | None:
+    """Why judge ``j`` (family ``fam``) cannot be scored, else None; records in ``binary``
+    whether its rows are binary."""
+    if pd.isna(fam):
+        return (
+            f"the judge's model family is unknown: no pattern of "
+            f"workbench.factors.FAMILIES matches {j!r}"
+        )
+    binary[j] = bool((rows["protocol"].astype("object") == "binary").any())
+    cols = ["model"] if binary[j] else ["model_a", "model_b"]
+    absent = [c for c in cols if c not in rows.columns or not rows[c].notna().any()]
+    if absent:
+        return (
+            f"no model columns: {', '.join(absent)} absent or NA on every row of this "
+            f"judge (self_preference needs the models that wrote the responses)"
+        )
+    answering = factors.model_family(pd.concat([rows[c] for c in cols])).dropna()
+    if fam not in set(answering):
+        return f"no response on this judge's items comes from its own family {fam!r}"
+    return None
+
+
+def _family_frame(sub, scored, refs, family, binary, ref_name, opts) -> pd.DataFrame:
+    """Result rows of every scored judge within one ``by`` group (binary or pairwise path)."""
+    records = []
+    rows = frame.rater_rows(sub, scored)
+    rrows = frame.rater_rows(sub, refs)
+    for j in scored:
+        jr = rows[(rows["rater"].astype("object") == j).to_numpy()]
+        if jr.empty:
+            continue
+        if binary[j]:
+            jr = jr[(jr["protocol"].astype("object") == "binary").to_numpy()]
+            records.extend(_self_binary(j, family[j], jr, rrows, ref_name, opts))
+        else:
+            jr = jr[(jr["protocol"].astype("object") == "pairwise").to_numpy()]
+            records.extend(_self_pairwise(j, family[j], jr, rrows, ref_name, opts))
+    return frame.result_frame(records, extra=["family"])
 
 
 def _own_scores(rows: pd.DataFrame, fam: str) -> pd.DataFrame:
