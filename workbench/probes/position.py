@@ -147,30 +147,12 @@ def position_preference(
     ref_name = frame.reference_name(reference)
     probe = "position_preference"
 
-    def has_orders(j: str, rows: pd.DataFrame) -> str | None:
-        if rows["order"].notna().any():
-            return None
-        return (
-            "no presentation order: 'order' is NA on every pairwise row of this judge; "
-            "position_preference needs rows with order AB or BA"
-        )
-
-    reasons = frame.unscorable_judges(df, judges, probe, ("pairwise",), has_orders)
+    reasons = frame.unscorable_judges(df, judges, probe, ("pairwise",), _has_orders)
     scored = [j for j in judges if j not in reasons]
     pairwise = df[(df["protocol"].astype("object") == "pairwise").to_numpy()]
 
     def one(sub: pd.DataFrame) -> pd.DataFrame:
-        records = []
-        rows = frame.rater_rows(sub, scored)
-        ref = frame.pairwise_reference(frame.rater_rows(sub, refs)) if refs is not None else None
-        for j in scored:
-            jr = rows[
-                (rows["rater"].astype("object") == j).to_numpy() & rows["order"].notna().to_numpy()
-            ]
-            if jr.empty:
-                continue
-            records.extend(_position_one(j, jr, ref, ref_name, unparsed, opts))
-        return frame.result_frame(records)
+        return _position_frame(sub, scored, refs, ref_name, unparsed, opts)
 
     main = "P(prefer first-presented | decisive)"
     lacking = frame.lacking_rows(reasons, probe, main, None)
@@ -178,6 +160,31 @@ def position_preference(
     return frame.finish(
         out, probe, judge=judge, reference=reference, unscorable=reasons, judges=judges, effect=main
     )
+
+
+def _has_orders(j: str, rows: pd.DataFrame) -> str | None:
+    """Reason a judge cannot be scored: no row has a presentation order, else None."""
+    if rows["order"].notna().any():
+        return None
+    return (
+        "no presentation order: 'order' is NA on every pairwise row of this judge; "
+        "position_preference needs rows with order AB or BA"
+    )
+
+
+def _position_frame(sub, scored, refs, ref_name, unparsed, opts) -> pd.DataFrame:
+    """Result rows of every scored judge (rows with an order) within one ``by`` group."""
+    records = []
+    rows = frame.rater_rows(sub, scored)
+    ref = frame.pairwise_reference(frame.rater_rows(sub, refs)) if refs is not None else None
+    for j in scored:
+        jr = rows[
+            (rows["rater"].astype("object") == j).to_numpy() & rows["order"].notna().to_numpy()
+        ]
+        if jr.empty:
+            continue
+        records.extend(_position_one(j, jr, ref, ref_name, unparsed, opts))
+    return frame.result_frame(records)
 
 
 def _tie_breaks(jr: pd.DataFrame, opts: dict[str, Any]) -> tuple[pd.DataFrame, list[dict], str]:
