@@ -110,6 +110,66 @@ def disagreements(
     check_option("unit", unit, ("words", "chars"))
     judges = frame.select_judges(df, judge)
     refs = frame.reference_raters(df, reference)
+    pairwise = _is_pairwise(df, judges, refs)
+    with_f = factors.add_factors(df) if pairwise and f"{unit}_diff" not in df.columns else df
+    rows = frame.rater_rows(with_f, judges)
+    rows = rows[rows["label"].notna().to_numpy()]
+    ref_label, n_ref, share = _reference_labels(with_f, judges, refs, pairwise)
+    rl = ref_label.reindex(rows["_unit"]).to_numpy(dtype=object)
+    lab = rows["label"].astype("object").to_numpy(dtype=object)
+    has_ref = pd.notna(rl)
+    _no_overlap(judges, rows["rater"].astype("object").to_numpy()[has_ref], judge, reference)
+    rows = rows[has_ref]
+    flags = _row_flags(rows, lab[has_ref], rl[has_ref], pairwise, unit)
+    table = _unit_table(flags, pairwise)
+    table["reference_label"] = ref_label.reindex(table["_unit"]).to_numpy(dtype=object)
+    table["n_reference"] = n_ref.reindex(table["_unit"]).to_numpy()
+    table["reference_share"] = share.reindex(table["_unit"]).to_numpy(dtype=float)
+    table["humans_split"] = pd.array(
+        np.where(table["n_reference"] >= 2, table["reference_share"] < 1, None), dtype="boolean"
+    )
+    table["surprise"] = table["reference_share"] * table["judge_disagree_share"]
+    meta = (
+        with_f.assign(_unit=frame.unit_key(with_f, frame.UNIT))
+        .drop_duplicates("_unit")
+        .set_index("_unit")
+    )
+    for c in ["dataset", "item_id", "criterion", "turn", "subset"]:
+        table[c] = meta[c].reindex(table["_unit"]).to_numpy() if c in meta else pd.NA
+    table = table.rename(columns={"rater": "judge"})
+    for c in ("picked_longer", "picked_first_presented", "judge_lenient"):
+        table[c] = table[c].astype("boolean")
+    out = table[COLUMNS].sort_values(
+        ["surprise", "judge", "dataset", "item_id"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
+
+
+COLUMNS = [
+    "dataset",
+    "item_id",
+    "criterion",
+    "turn",
+    "subset",
+    "judge",
+    "reference_label",
+    "n_reference",
+    "reference_share",
+    "judge_labels",
+    "judge_disagree_share",
+    "picked_longer",
+    "picked_first_presented",
+    "swap_inconsistent",
+    "humans_split",
+    "judge_lenient",
+    "surprise",
+]
+
+
+def _is_pairwise(df: pd.DataFrame, judges: list[str], refs: list[str]) -> bool:
+    """True if the judges' and reference's rows are all pairwise, False if all binary; else raise."""
     involved = df["rater"].astype("object").isin([*judges, *refs]).to_numpy()
     protocol = sorted(set(df["protocol"].astype("object").to_numpy()[involved]))
     if not set(protocol) <= {"pairwise", "binary"} or len(protocol) != 1:
@@ -117,25 +177,27 @@ def disagreements(
             f"disagreements: expected the judges' and the reference's rows to be all pairwise "
             f"or all binary, got {protocol}; select one protocol's rows (ratings: rating_offset)"
         )
-    pairwise = protocol == ["pairwise"]
-    with_f = factors.add_factors(df) if pairwise and f"{unit}_diff" not in df.columns else df
-    rows = frame.rater_rows(with_f, judges)
-    rows = rows[rows["label"].notna().to_numpy()]
+    return protocol == ["pairwise"]
+
+
+def _reference_labels(
+    with_f: pd.DataFrame, judges: list[str], refs: list[str], pairwise: bool
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per unit: the reference's label, its number of labels and the plurality's share."""
     if pairwise:
         ref = frame.pairwise_reference(frame.rater_rows(with_f, refs))
-        ref_label, n_ref, share = ref["ref_label"], ref["n_ref"], ref["ref_share"]
-    else:
-        _, hc, hshare = binary_pairs(with_f, judges, refs)
-        ref_label = hc.map(lambda v: None if v is None else ("correct" if v else "incorrect"))
-        rr = frame.rater_rows(with_f, refs)
-        n_ref = rr[rr["label"].notna().to_numpy()].groupby("_unit").size()
-        share = np.maximum(hshare, 1 - hshare)
-    rl = ref_label.reindex(rows["_unit"]).to_numpy(dtype=object)
-    lab = rows["label"].astype("object").to_numpy(dtype=object)
-    has_ref = pd.notna(rl)
-    _no_overlap(judges, rows["rater"].astype("object").to_numpy()[has_ref], judge, reference)
-    rows = rows[has_ref]
-    lab, rl = lab[has_ref], rl[has_ref]
+        return ref["ref_label"], ref["n_ref"], ref["ref_share"]
+    _, hc, hshare = binary_pairs(with_f, judges, refs)
+    ref_label = hc.map(lambda v: None if v is None else ("correct" if v else "incorrect"))
+    rr = frame.rater_rows(with_f, refs)
+    n_ref = rr[rr["label"].notna().to_numpy()].groupby("_unit").size()
+    return ref_label, n_ref, np.maximum(hshare, 1 - hshare)
+
+
+def _row_flags(
+    rows: pd.DataFrame, lab: np.ndarray, rl: np.ndarray, pairwise: bool, unit: str
+) -> pd.DataFrame:
+    """One row per judge verdict: disagreement with the reference and what the verdict did."""
     dis = lab != rl
     flags = pd.DataFrame(
         {
@@ -160,19 +222,25 @@ def disagreements(
         f"{o}={v}" if isinstance(o, str) else str(v) for o, v in zip(order, lab, strict=True)
     ]
     flags["lab"] = lab
+    return flags
 
-    def any_true(s: pd.Series):
-        v = s.dropna()
-        return pd.NA if v.empty else bool(v.astype(bool).any())
 
+def _any_true(s: pd.Series):
+    """NA if every value is missing, else whether any present value is true."""
+    v = s.dropna()
+    return pd.NA if v.empty else bool(v.astype(bool).any())
+
+
+def _unit_table(flags: pd.DataFrame, pairwise: bool) -> pd.DataFrame:
+    """Per (judge, unit) with at least one disagreeing verdict: shares, labels and flags."""
     g = flags.groupby(["rater", "_unit"], sort=False)
     table = pd.DataFrame(
         {
             "judge_disagree_share": g["dis"].mean(),
             "judge_labels": g["desc"].agg(";".join),
-            "picked_longer": g["longer"].agg(any_true),
-            "picked_first_presented": g["first"].agg(any_true),
-            "judge_lenient": g["lenient"].agg(any_true),
+            "picked_longer": g["longer"].agg(_any_true),
+            "picked_first_presented": g["first"].agg(_any_true),
+            "judge_lenient": g["lenient"].agg(_any_true),
             "_n_labels": g["lab"].nunique(),
             "_n_rows": g["lab"].size(),
             "_rule": g["rule"].any(),
@@ -188,45 +256,4 @@ def disagreements(
     table.loc[rule, "picked_first_presented"] = pd.NA
     if not pairwise:
         table["swap_inconsistent"] = pd.array([pd.NA] * len(table), dtype="boolean")
-    table["reference_label"] = ref_label.reindex(table["_unit"]).to_numpy(dtype=object)
-    table["n_reference"] = n_ref.reindex(table["_unit"]).to_numpy()
-    table["reference_share"] = share.reindex(table["_unit"]).to_numpy(dtype=float)
-    table["humans_split"] = pd.array(
-        np.where(table["n_reference"] >= 2, table["reference_share"] < 1, None), dtype="boolean"
-    )
-    table["surprise"] = table["reference_share"] * table["judge_disagree_share"]
-    meta = (
-        with_f.assign(_unit=frame.unit_key(with_f, frame.UNIT))
-        .drop_duplicates("_unit")
-        .set_index("_unit")
-    )
-    for c in ["dataset", "item_id", "criterion", "turn", "subset"]:
-        table[c] = meta[c].reindex(table["_unit"]).to_numpy() if c in meta else pd.NA
-    table = table.rename(columns={"rater": "judge"})
-    for c in ("picked_longer", "picked_first_presented", "judge_lenient"):
-        table[c] = table[c].astype("boolean")
-    cols = [
-        "dataset",
-        "item_id",
-        "criterion",
-        "turn",
-        "subset",
-        "judge",
-        "reference_label",
-        "n_reference",
-        "reference_share",
-        "judge_labels",
-        "judge_disagree_share",
-        "picked_longer",
-        "picked_first_presented",
-        "swap_inconsistent",
-        "humans_split",
-        "judge_lenient",
-        "surprise",
-    ]
-    out = table[cols].sort_values(
-        ["surprise", "judge", "dataset", "item_id"],
-        ascending=[False, True, True, True],
-        kind="stable",
-    )
-    return out.reset_index(drop=True)
+    return table
