@@ -47,6 +47,7 @@ from .explorer.dataset import (  # noqa: F401
     read_env_data,
     reference_title,
 )
+from .explorer.layout import set_choices  # noqa: F401
 from .explorer.model import (  # noqa: F401
     FLAG_TO_PROBE,
     agreement_prepared,
@@ -83,7 +84,6 @@ from .explorer.slices import (  # noqa: F401
 from .explorer.view import (  # noqa: F401
     Explorer,
     login,
-    set_choices,
 )
 
 __all__ = ["CAUSES", "RESOLVE_RULES", "Explorer", "render_text"]

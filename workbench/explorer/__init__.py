@@ -31,8 +31,18 @@ render
     form's message, suggestions and item annotations, and the CSS.
 chart
     The status line, hover texts and plotly bar traces of an agreement table.
+selection
+    :class:`~workbench.explorer.selection.ExplorerModel`: a
+    :class:`~workbench.explorer.selection.Selection` (what the controls chose) ->
+    agreement table and disagreement queue, with the caches; no widgets.
+layout
+    The widgets (controls, chart, queue, viewer, form), their arrangement, the
+    chart's base layout; the only module that imports :mod:`ipywidgets`.
+items
+    :class:`~workbench.explorer.items.ItemsView`: queue, item viewer and annotation
+    form callbacks (``show_items``, ``open_item``, ``save``, ``withdraw``).
 view
-    :class:`Explorer`: the only module that imports :mod:`ipywidgets`.
+    :class:`Explorer`: holds the model, reads the controls into a selection, draws.
 
 ``workbench.widgets`` re-exports every name it had before the package existed.
 

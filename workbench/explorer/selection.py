@@ -8,7 +8,7 @@ store and the caches; :class:`Selection` is what the controls chose. The view
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +17,16 @@ import pandas as pd
 
 from . import model
 from .chart import some
-from .dataset import CEILING, Dataset, data_version, rater_reference, reference_title
+from .dataset import (
+    CEILING,
+    MAJORITY,
+    SAME_FOOTING_HELP,
+    Dataset,
+    data_version,
+    rater_reference,
+    read_env_data,
+    reference_title,
+)
 from .slices import PER_JUDGE
 
 
@@ -259,3 +268,70 @@ class ExplorerModel:
             queue = queue.sort_values("surprise", ascending=False, kind="stable")
         # one entry per item (multi-turn / multi-criterion items have several units)
         return queue.drop_duplicates("item_id").reset_index(drop=True)
+
+
+def dataset_names(
+    data: pd.DataFrame | Mapping[str, pd.DataFrame] | None,
+    datasets: Sequence[str] | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[str], bool]:
+    """The explorer's ``data`` argument as (tables passed in, dataset names, from the env).
+
+    ``data`` None: the table named by ``WORKBENCH_EXPLORER_DATA``, else ``datasets``,
+    else the registered pairwise and binary datasets. A table is split by its
+    ``dataset`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tables, names, from_env = dataset_names(pd.DataFrame({"dataset": ["a", "b", "a"]}))
+    >>> names, len(tables["a"]), from_env
+    (['a', 'b'], 2, False)
+    >>> dataset_names(None, ["x"])[1:]  # doctest: +SKIP
+    (['x'], False)
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    from_env = False
+    if data is None:
+        data = read_env_data()
+        from_env = data is not None
+    if isinstance(data, pd.DataFrame):
+        if "dataset" not in data:
+            raise ValueError("data: the table has no 'dataset' column")
+        for name, part in data.groupby("dataset", sort=False, observed=True):
+            tables[str(name)] = part
+    elif isinstance(data, Mapping):
+        tables.update({str(k): v for k, v in data.items()})
+    elif data is not None:
+        raise ValueError(f"data: expected a DataFrame or a mapping, got {type(data).__name__}")
+    if tables:
+        names = list(tables)
+    elif datasets is not None:
+        names = list(datasets)
+    else:
+        from .. import loaders
+
+        reg = loaders.datasets(counts=False)
+        names = reg.loc[reg["protocol"].isin(["pairwise", "binary"]), "name"].tolist()
+    if not names:
+        raise ValueError("data: nothing to explore (no dataset)")
+    return tables, names, from_env
+
+
+def reference_help(data: Dataset) -> str:
+    """Tooltip of the reference control: what ``others`` means, what is not offered.
+
+    Examples
+    --------
+    >>> import workbench  # doctest: +SKIP
+    >>> reference_help(Dataset("pandalm", workbench.load("pandalm")))[:20]  # doctest: +SKIP
+    """
+    parts = [SAME_FOOTING_HELP] if data.same_footing else []
+    if data.majority_added:
+        parts.append(f"{MAJORITY} is computed from the individual annotators (ties: no majority).")
+    if data.omitted_references:
+        parts.append(
+            "Not offered (no item in common with the judges): "
+            + ", ".join(data.omitted_references[:5])
+            + (" …" if len(data.omitted_references) > 5 else "")
+        )
+    return " ".join(parts) or "The human (or gold) labels the judges are compared with."

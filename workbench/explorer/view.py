@@ -1,9 +1,12 @@
-"""The explorer's widgets: controls, chart, queue, item viewer, annotation form.
+"""The explorer: :class:`Explorer` binds its controls to the computations.
 
-The only module of the workbench that imports :mod:`ipywidgets`. Computations
-live in :mod:`workbench.explorer.model` (and :mod:`~workbench.explorer.dataset`,
-:mod:`~workbench.explorer.slices`), HTML in :mod:`~workbench.explorer.render` and
-:mod:`~workbench.explorer.chart`; this module binds them to controls.
+:class:`Explorer` reads its controls into a :class:`~workbench.explorer.selection.Selection`
+and draws what its :class:`~workbench.explorer.selection.ExplorerModel` computes (helped
+by :mod:`workbench.explorer.model`, :mod:`~workbench.explorer.dataset`,
+:mod:`~workbench.explorer.slices`); widgets are built in :mod:`~workbench.explorer.layout`
+(the only module that imports :mod:`ipywidgets`), the queue, viewer and form callbacks
+live in :mod:`~workbench.explorer.items`, HTML in :mod:`~workbench.explorer.render` and
+:mod:`~workbench.explorer.chart`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import ipywidgets as W
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,32 +25,35 @@ import plotly.graph_objects as go
 from .. import schema, vocab
 from .annotate import AnnotationForm
 from .annotate import login as login  # re-exported by workbench.widgets
-from .chart import bar_summary, bar_traces, fmt, plotly_text, queue_label, some
+from .chart import bar_summary, bar_traces, fmt, plotly_text, some
 from .dataset import (
-    CEILING,
     MAJORITY,
-    MAX_QUEUE,
     OVERALL,
     RESOLVE_RULES,
     SAME_FOOTING,
     SAME_FOOTING_HELP,
     Dataset,
-    rater_reference,
-    read_env_data,
     reference_title,
 )
+from .items import ItemsView
+from .layout import (
+    arrange,
+    base_layout,
+    build_chart_and_items,
+    build_controls,
+    build_form,
+    set_choices,
+)
 from .model import (
-    FLAG_TO_PROBE,
-    causes,
     empty_table,
     probe_names,
     statistics,
 )
-from .render import CSS, annotations_html, esc, item_html, message_html, suggestions_html
-from .selection import ExplorerModel, Selection
+from .render import esc
+from .selection import ExplorerModel, Selection, dataset_names, reference_help
 
 
-class Explorer:
+class Explorer(ItemsView):
     """Agreement chart, item queue, item viewer and annotation form in one widget.
 
     Parameters
@@ -117,31 +122,8 @@ class Explorer:
             raise ValueError(f"resolve: expected one of {list(RESOLVE_RULES)}, got {resolve!r}")
         if n_resamples < 1:
             raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
-        from_env = False
-        if data is None:
-            data = read_env_data()
-            from_env = data is not None
-        self._tables: dict[str, pd.DataFrame] = {}
-        if isinstance(data, pd.DataFrame):
-            if "dataset" not in data:
-                raise ValueError("data: the table has no 'dataset' column")
-            for name, part in data.groupby("dataset", sort=False, observed=True):
-                self._tables[str(name)] = part
-        elif isinstance(data, Mapping):
-            self._tables.update({str(k): v for k, v in data.items()})
-        elif data is not None:
-            raise ValueError(f"data: expected a DataFrame or a mapping, got {type(data).__name__}")
-        if self._tables:
-            names = list(self._tables)
-        elif datasets is not None:
-            names = list(datasets)
-        else:
-            from .. import loaders
-
-            reg = loaders.datasets(counts=False)
-            names = reg.loc[reg["protocol"].isin(["pairwise", "binary"]), "name"].tolist()
-        if not names:
-            raise ValueError("data: nothing to explore (no dataset)")
+        tables, names, from_env = dataset_names(data, datasets)
+        self._tables: dict[str, pd.DataFrame] = tables
         if from_env and dataset not in names:
             dataset = None  # the env table replaces the registry, notebook parameters included
         if dataset is not None and dataset not in names:
@@ -170,106 +152,14 @@ class Explorer:
 
     # ------------------------------------------------------------------ widgets
     def _build(self, names, statistic, slice_by, resolve) -> None:
-        lay = W.Layout
-        desc = {"description_width": "initial"}
-        self.dataset = W.Dropdown(
-            options=names, description="Dataset", style=desc, layout=lay(width="210px")
-        )
-        self.judges = W.SelectMultiple(
-            options=[], description="Judges", rows=4, style=desc, layout=lay(width="250px")
-        )
-        self.strategy = W.Dropdown(
-            options=["(all)"], description="Strategy", style=desc, layout=lay(width="230px")
-        )
-        self.reference = W.Dropdown(
-            options=[], description="Human reference", style=desc, layout=lay(width="250px")
-        )
-        self.reference.tooltip = SAME_FOOTING_HELP
-        self.statistic = W.Dropdown(
-            options=[statistic],
-            value=statistic,
-            description="Metric",
-            style=desc,
-            layout=lay(width="230px"),
-        )
-        self.slice_by = W.Dropdown(
-            options=[OVERALL],
-            value=OVERALL,
-            description="Slice by",
-            style=desc,
-            layout=lay(width="250px"),
-        )
-        self.resolve = W.Dropdown(
-            options=list(RESOLVE_RULES),
-            value=resolve,
-            description="Resolve orders",
-            style=desc,
-            layout=lay(width="230px"),
-        )
-        self.exclude_noise = W.Checkbox(
-            value=False,
-            description="exclude items annotated as label noise",
-            indent=False,
-            layout=lay(width="auto"),
-        )
-        self.progress = W.HTML("", layout=lay(visibility="hidden", margin="0 8px"))
-        self.status = W.HTML("")
+        build_controls(self, names, statistic, resolve)
+        build_chart_and_items(self)
+        build_form(self)
+        self._wire()
+        arrange(self)
 
-        self.figure = go.FigureWidget(layout=self._base_layout())
-        self.chart = W.Box([self.figure], layout=lay(flex="1 1 auto", min_width="0", width="auto"))
-
-        self.bar = W.Dropdown(options=[], description="Bar", style=desc, layout=lay(width="100%"))
-        self.show_button = W.Button(
-            description="Show items",
-            icon="list",
-            tooltip="List the disagreeing items behind the selected bar",
-        )
-        self.queue_select = W.Select(options=[], rows=9, layout=lay(width="100%"))
-        self.queue_title = W.HTML("<b>Items</b>: click a bar (or pick it above and Show items)")
-
-        self.text_mode = W.ToggleButtons(
-            options=[("plain text", "plain"), ("rendered (sanitized)", "markdown")],
-            value="plain",
-            style={"button_width": "150px"},
-        )
-        self.viewer = W.HTML(CSS + "<i>No item open.</i>", layout=lay(width="100%"))
-
-        self.cause = W.RadioButtons(
-            options=list(causes()), value=None, description="Cause", style=desc
-        )
-        probes: list[str] = []
-        self.tags = W.SelectMultiple(
-            options=probes,
-            rows=min(max(len(probes), 2), 6),
-            description="Bias tags",
-            style=desc,
-            layout=lay(width="100%"),
-        )
-        self.note = W.Textarea(
-            placeholder="Why do judge and human disagree?", layout=lay(width="100%", height="70px")
-        )
-        self.suggested = W.HTML("")
-        self.apply_button = W.Button(
-            description="Apply suggested tags",
-            icon="plus",
-            disabled=True,
-            tooltip="Add the tags the disagreement flags suggest to the chosen bias tags",
-        )
-        # continuous_update off: the form follows a new id once typed (Enter or leaving the field)
-        self.annotator = W.Text(
-            value=self.form.annotator,
-            description="Annotator",
-            continuous_update=False,
-            style=desc,
-            layout=lay(width="100%"),
-        )
-        self.save_button = W.Button(
-            description="Save annotation", button_style="primary", icon="check", disabled=True
-        )
-        self.withdraw_button = W.Button(description="Withdraw", icon="undo", disabled=True)
-        self.form_status = W.HTML("")
-        self.item_annotations = W.HTML("")
-
+    def _wire(self) -> None:
+        """Bind the controls and buttons to the callbacks."""
         for control in (
             self.exclude_noise,
             self.judges,
@@ -289,75 +179,12 @@ class Explorer:
         self.apply_button.on_click(lambda _: self.apply_suggestions())
         self.annotator.observe(self._on_annotator, names="value")
 
-        controls = W.VBox(
-            [
-                W.HBox(
-                    [
-                        W.VBox([self.dataset, self.strategy, self.statistic]),
-                        W.VBox([self.judges]),
-                        W.VBox([self.reference, self.slice_by, self.resolve]),
-                    ],
-                    layout=lay(flex_flow="row wrap", align_items="flex-start"),
-                ),
-                W.HBox(
-                    [self.exclude_noise, self.progress, self.status],
-                    layout=lay(align_items="center", flex_flow="row wrap"),
-                ),
-            ]
-        )
-        side = W.VBox(
-            [
-                W.HTML("<b>Slice × judge</b>"),
-                self.bar,
-                self.show_button,
-                self.queue_title,
-                self.queue_select,
-            ],
-            layout=lay(flex="0 0 370px", width="370px", padding="0 0 0 8px"),
-        )
-        top = W.HBox([self.chart, side])
-        form = W.VBox(
-            [
-                W.HTML("<b>Annotate this disagreement</b>"),
-                self.cause,
-                self.tags,
-                W.HBox([self.suggested, self.apply_button], layout=lay(flex_flow="row wrap")),
-                self.note,
-                self.annotator,
-                W.HBox([self.save_button, self.withdraw_button]),
-                self.form_status,
-                self.item_annotations,
-            ],
-            layout=lay(flex="0 0 330px", width="330px", padding="0 0 0 10px"),
-        )
-        item = W.VBox(
-            [self.text_mode, self.viewer], layout=lay(flex="1 1 auto", min_width="0", width="auto")
-        )
-        self.widget = W.VBox(
-            [controls, top, W.HBox([item, form])],
-            # the output area is padded: 100% of it would overflow the window by the padding
-            layout=lay(width="calc(100% - 24px)", max_width="1400px"),
-        )
-
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
     @staticmethod
     def _base_layout() -> dict:
-        return dict(
-            barmode="group",
-            margin=dict(l=55, r=10, t=30, b=40),
-            legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=11)),
-            template="none",  # a named template costs ~10 ms per FigureWidget: style by hand
-            plot_bgcolor="white",
-            paper_bgcolor="white",
-            font=dict(family="sans-serif", size=12, color="#333"),
-            yaxis=dict(gridcolor="#e5e5e5", zerolinecolor="#999", automargin=True),
-            xaxis=dict(automargin=True, linecolor="#999"),
-            clickmode="event",
-            hovermode="closest",
-            height=340,
-        )
+        return base_layout()
 
     # ------------------------------------------------------------------ state
     @property
@@ -467,7 +294,7 @@ class Explorer:
                 [(reference_title(r), r) for r in data.references],
                 reference or data.default_reference(data.raters_of(chosen)),
             )
-            self.reference.tooltip = self._reference_help(data)
+            self.reference.tooltip = reference_help(data)
             set_choices(
                 self.slice_by, list(data.slices), slice_by if slice_by in data.slices else OVERALL
             )
@@ -503,22 +330,6 @@ class Explorer:
             f"<span style='color:#b00'><b>{esc(name)}</b>: {esc(what)}: {esc(reason)}</span>"
         )
 
-    @staticmethod
-    def _reference_help(data: Dataset) -> str:
-        """Tooltip of the reference control: what ``others`` means, what is not offered."""
-        parts = [SAME_FOOTING_HELP] if data.same_footing else []
-        if data.majority_added:
-            parts.append(
-                f"{MAJORITY} is computed from the individual annotators (ties: no majority)."
-            )
-        if data.omitted_references:
-            parts.append(
-                "Not offered (no item in common with the judges): "
-                + ", ".join(data.omitted_references[:5])
-                + (" …" if len(data.omitted_references) > 5 else "")
-            )
-        return " ".join(parts) or "The human (or gold) labels the judges are compared with."
-
     def _update_strategies(self, *, reset: bool = False) -> None:
         """Offer the strategies of the chosen judges; keep the choice unless ``reset``."""
         models = set(self.judges.value)
@@ -546,37 +357,6 @@ class Explorer:
             finally:
                 self._hold = False
         self.refresh()
-
-    def _on_show_button(self) -> None:
-        if self.bar.value is None:
-            self.status.value = "<i>No bar to show.</i>"
-            return
-        slice_value, judge = self.bar.value
-        self._show_items_or_say_why(judge=judge, slice_value=slice_value)
-
-    def _on_bar_click(self, trace: Any, points: Any, state: Any = None) -> None:
-        """Plotly click on a bar: list the items behind it."""
-        if not points.point_inds:
-            return
-        i = points.point_inds[0]
-        slice_value, judge = trace.customdata[i][:2]
-        self._show_items_or_say_why(judge=str(judge), slice_value=str(slice_value))
-
-    def _show_items_or_say_why(self, *, judge: str, slice_value: str) -> None:
-        """:meth:`show_items` for a click: a failure empties the queue and says why."""
-        try:
-            self.show_items(judge=judge, slice_value=slice_value)
-        except Exception as exc:  # noqa: BLE001 - shown in the UI, never a stale queue
-            self._clear_items()
-            self.queue_title.value = (
-                f"<span style='color:#b00'><b>{esc(self.dataset.value)}</b>: no items for "
-                f"{esc(judge)} · {esc(slice_value)}: {esc(type(exc).__name__)}: "
-                f"{esc(exc)}</span>"
-            )
-
-    def _on_queue(self, change: dict) -> None:
-        if change["new"] is not None and not self._hold:
-            self.open_item(change["new"])
 
     # ------------------------------------------------------------------ computations
     @contextmanager
@@ -744,225 +524,3 @@ class Explorer:
             set_choices(self.bar, options, options[0][1] if options else None)
         finally:
             self._hold = False
-
-    # ------------------------------------------------------------------ items
-    def _clear_items(self) -> None:
-        self.queue = None
-        self.selection = None
-        self.item_id = None
-        self._hold = True
-        try:
-            set_choices(self.queue_select, [], None)
-        finally:
-            self._hold = False
-        self.queue_title.value = "<b>Items</b>: click a bar (or pick it above and Show items)"
-        self.viewer.value = CSS + "<i>No item open.</i>"
-        self.form.close()
-        self._show_form()
-
-    def show_items(self, *, judge: str, slice_value: str = OVERALL) -> pd.DataFrame:
-        """List the items where ``judge`` disagrees with the reference, most surprising first.
-
-        This is what a click on a bar does.
-
-        Parameters
-        ----------
-        judge : str
-            A judge rater id (``<judge>/<strategy>``) or ``"human ceiling"``
-            (then the queue lists items on which the humans split).
-        slice_value : str, default "overall"
-            The bar's slice (its x value).
-
-        Returns
-        -------
-        DataFrame
-            The queue: one row per disagreeing item, sorted by ``surprise``
-            (descending).
-        """
-        ceiling = judge.startswith(CEILING)
-        queue = self.model.queue(
-            self._selection(), judge=judge, slice_value=slice_value, busy=self._busy
-        )
-        reference = rater_reference(self.reference.value)
-        self.queue = queue
-        self.selection = (str(slice_value), judge)
-        if self.selection in [v for _, v in self.bar.options]:
-            self._hold = True
-            try:
-                self.bar.value = self.selection
-            finally:
-                self._hold = False
-        shown = queue.head(MAX_QUEUE)
-        options = [(queue_label(r), str(r["item_id"])) for _, r in shown.iterrows()]
-        self._hold = True
-        try:
-            set_choices(self.queue_select, options, None)
-        finally:
-            self._hold = False
-        what = "humans split" if ceiling else f"{judge} ≠ {reference}"
-        if not ceiling and reference != self.reference.value:  # others' majority
-            what += f" (the per-item majority standing in for {vocab.OTHERS})"
-        more = f" (first {MAX_QUEUE} shown)" if len(queue) > MAX_QUEUE else ""
-        self.queue_title.value = (
-            f"<b>{len(queue)} items</b>{more} ({esc(what)}; slice {esc(slice_value)}), "
-            "most surprising first"
-        )
-        if options:
-            self.queue_select.value = options[0][1]  # opens it
-        else:
-            self.viewer.value = CSS + "<i>No disagreeing items in this bar.</i>"
-        return self.queue
-
-    def open_item(self, item_id: str) -> None:
-        """Show one item in the viewer and prepare the annotation form for it."""
-        self.data.item(item_id)  # raises ValueError if unknown
-        self.item_id = str(item_id)
-        if self.queue_select.value != self.item_id and self.item_id in dict(
-            (v, v) for _, v in self.queue_select.options
-        ):
-            self._hold = True
-            try:
-                self.queue_select.value = self.item_id
-            finally:
-                self._hold = False
-        self._render_item()
-        row = self._queue_row()
-        suggested = []
-        if row is not None:
-            for flag, probe in FLAG_TO_PROBE.items():
-                value = row.get(flag)
-                if value is not None and not pd.isna(value) and bool(value):
-                    suggested.append(probe)
-        self.form.open(
-            dataset=self.data.name,
-            item_id=self.item_id,
-            version=self.data.version,
-            judge=self._judge_for_annotation(),
-            reference=rater_reference(self.reference.value),
-            suggested=[t for t in self._tag_options if t in suggested],
-        )
-        self._show_form()
-
-    def _queue_row(self) -> pd.Series | None:
-        if self.queue is None or self.item_id is None or self.queue.empty:
-            return None
-        hit = self.queue[self.queue["item_id"].astype(str) == self.item_id]
-        return None if hit.empty else hit.iloc[0]
-
-    def _render_item(self) -> None:
-        if self.item_id is None:
-            return
-        rows = self.data.item(self.item_id)
-        self.viewer.value = CSS + item_html(
-            rows,
-            judge=self.selection[1] if self.selection else None,
-            mode=self.text_mode.value,
-            tags=self._queue_row(),
-        )
-
-    # ------------------------------------------------------------------ annotations
-    def _judge_for_annotation(self) -> str | None:
-        if self.selection is None or self.selection[1].startswith(CEILING):
-            return None
-        return self.selection[1]
-
-    def _read_form(self) -> None:
-        """Copy the controls' values into the form model (what the person chose)."""
-        self.form.cause = self.cause.value
-        self.form.tags = tuple(self.tags.value)
-        self.form.note = self.note.value
-
-    def _show_form(self) -> None:
-        """Draw the form model: values, suggestions, buttons, message, marks."""
-        form = self.form
-        self._hold = True
-        try:
-            extra = [t for t in form.tags if t not in self._tag_options]
-            set_choices(self.tags, [*self._tag_options, *extra], tuple(form.tags))
-            self.cause.value = form.cause
-            self.note.value = form.note
-            self.annotator.value = form.annotator
-        finally:
-            self._hold = False
-        open_ = form.item is not None
-        self.suggested.value = suggestions_html(form.suggested, form.tags) if open_ else ""
-        self.apply_button.disabled = not set(form.suggested) - set(form.tags)
-        self.save_button.disabled = not open_
-        self.withdraw_button.disabled = not form.can_withdraw
-        self.form_status.value = message_html(form.message, form.message_kind)
-        self.item_annotations.value = annotations_html(form.item_annotations()) if open_ else ""
-        self._mark_queue()
-
-    def _on_annotator(self, change: dict) -> None:
-        if self._hold or change["new"].strip() == self.form.annotator:
-            return
-        self._read_form()
-        self.form.set_annotator(change["new"])
-        self._show_form()
-
-    def apply_suggestions(self) -> None:
-        """Choose the suggested bias tags (what the "Apply suggested tags" button does)."""
-        self._read_form()
-        self.form.apply_suggestions()
-        self._show_form()
-
-    def save(self) -> str:
-        """Save the form as an annotation of the open item (:meth:`AnnotationForm.save`).
-
-        The form opens prefilled with this annotator's annotation of the item and
-        judge; saving it edits that annotation (the store keeps the previous
-        values), and saving it unchanged writes nothing.
-
-        Returns
-        -------
-        str
-            The annotation id.
-        """
-        self._read_form()
-        try:
-            ann_id, verb = self.form.save()
-        finally:
-            self._show_form()
-        if self.exclude_noise.value and verb != "unchanged":
-            self.refresh()
-        return ann_id
-
-    def withdraw(self, *, reason: str | None = None) -> str | None:
-        """Withdraw this annotator's current annotation of the open item (and judge)."""
-        self._read_form()
-        ann_id = self.form.withdraw(reason=reason)
-        self._show_form()
-        if ann_id is not None and self.exclude_noise.value:
-            self.refresh()
-        return ann_id
-
-    def _mark_queue(self) -> None:
-        """✓ before the queue's items this annotator has a current annotation of."""
-        if not self.queue_select.options:
-            return
-        marked = self.form.annotated(self.data.name, self._judge_for_annotation())
-        options = []
-        for label, value in self.queue_select.options:
-            plain = label.removeprefix("✓ ")
-            options.append((f"✓ {plain}" if value in marked else plain, value))
-        if options == list(self.queue_select.options):
-            return
-        self._hold = True
-        try:
-            set_choices(self.queue_select, options, self.queue_select.value)
-        finally:
-            self._hold = False
-
-
-# --------------------------------------------------------------------------- helpers
-def set_choices(widget: Any, options: Sequence[Any], value: Any) -> None:
-    """Replace a selection widget's options and value in one message to the page.
-
-    Set one after the other, ipywidgets sends the new option labels and the new
-    index in separate messages, and the page applies the old index to the new
-    options ("Error setting state: Cannot set properties of undefined (setting
-    'selected')" in the browser console). ``hold_sync`` sends both at once.
-    """
-    with widget.hold_sync():
-        widget.options = options
-        widget.value = value
