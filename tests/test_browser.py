@@ -21,6 +21,7 @@ Never downloads a browser: it drives ``/usr/bin/chromium``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -378,7 +379,8 @@ def test_explorer_edit_reload_edit_withdraw(browser, tmp_path):
         assert open_first_item(page) == item_id
         expect(radio("judge_wrong")).to_be_checked(timeout=30_000)
         expect(page.locator(".widget-textarea textarea")).to_have_value("A is right")
-        assert queue(page).locator("option").first.inner_text().startswith("✓")
+        # the mark is drawn with the queue: wait for it instead of reading it at once
+        expect(queue(page).locator("option").first).to_have_text(re.compile("^✓"), timeout=30_000)
         page.locator(".widget-radio-box label", has_text="ambiguous_item").click()
         page.locator("button", has_text="Save annotation").click()
         page.wait_for_selector("text=updated.", timeout=30_000)
@@ -398,7 +400,8 @@ def test_explorer_edit_reload_edit_withdraw(browser, tmp_path):
         page.wait_for_selector("text=withdrawn.", timeout=30_000)
         assert store_state() == (["create", "edit", "withdraw"], [])
         expect(radio("ambiguous_item")).not_to_be_checked()
-        page.wait_for_timeout(300)
-        assert not queue(page).locator("option").first.inner_text().startswith("✓")
+        expect(queue(page).locator("option").first).not_to_have_text(
+            re.compile("^✓"), timeout=30_000
+        )
         page.screenshot(path=OUTPUT / "annotate-withdrawn.png")
         page.close()
