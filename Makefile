@@ -14,7 +14,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[notebooks,test]'
+	$(BIN)/python -m pip install -q -e '.[notebooks,test,engines,docs]'
 	# irrCAC: test-only oracle (GPL-3); its metadata pins pandas<3, its code works with pandas 3.
 	$(BIN)/python -m pip install -q --no-deps irrCAC
 	touch $@
