@@ -109,6 +109,7 @@ from .self_preference import self_preference
 from .leniency import leniency
 from .rating import rating_offset
 from .disagreements import disagreements
+from .self_consistency import majority_of_samples, self_consistency
 from .frame import CLUSTER, UNIT
 from .registry import (
     MIN_ITEMS,
@@ -136,10 +137,12 @@ __all__ = [
     "length_preference",
     "length_regression",
     "leniency",
+    "majority_of_samples",
     "position_preference",
     "preference_regression",
     "probe",
     "rating_offset",
+    "self_consistency",
     "self_preference",
     "style_preference",
     "style_regression",
