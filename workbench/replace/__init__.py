@@ -15,13 +15,17 @@
 - :func:`panel` / :func:`panel_curve`: several judges as one rater (majority or mean) and
   agreement with people against the panel's size (:mod:`workbench.replace.panels`).
 
-Issue #12 adds prediction-powered rank-sets here; the baseline judges are in
-:mod:`workbench.baselines`.
+- :func:`rank_sets`: prediction-powered rank-sets of models from few human and many judge
+  comparisons (Chatzi et al., NeurIPS 2024), with human-only and judge-only rank-sets to
+  compare (:mod:`workbench.replace.rank_sets`).
+
+The baseline judges are in :mod:`workbench.baselines`.
 """
 
 from .alt_test import COLUMNS, DETAIL_COLUMNS, SCORINGS, AltTestWarning, alt_test
 from .panels import curve_summary, panel, panel_curve
 from .ppi import PPIResult, PPIWarning, human_only_mean, ppi_estimate, ppi_mean, ppi_proportion
+from .rank_sets import rank_sets
 
 __all__ = [
     "COLUMNS",
@@ -38,4 +42,5 @@ __all__ = [
     "ppi_estimate",
     "ppi_mean",
     "ppi_proportion",
+    "rank_sets",
 ]
