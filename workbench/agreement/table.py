@@ -19,8 +19,9 @@ __all__ = ["agreement"]
 
 
 def agreement(
-    df: pd.DataFrame,
+    df: pd.DataFrame | Any,
     *,
+    engine: str = "pandas",
     judges: Sequence[str] | None = None,
     reference: str | None = None,
     statistics: Sequence[str] | Mapping[str, Mapping[str, Any]] | None = None,
@@ -40,8 +41,12 @@ def agreement(
 
     Parameters
     ----------
-    df : DataFrame
-        Tidy judgment table of one protocol (pairwise, binary or rating).
+    df : DataFrame, str, path or Ibis table
+        Tidy judgment table of one protocol (pairwise, binary or rating); or a parquet /
+        CSV path, glob or directory, or an Ibis table (:mod:`workbench.engines`).
+    engine : {"pandas", "duckdb", "spark"}, default "pandas"
+        Who computes: pandas in memory, or DuckDB / Spark through Ibis
+        (:func:`workbench.engines.agreement`; the same table).
     judges : sequence of str, optional
         Raters to compare with the reference. Default: every rater of kind
         ``llm`` or ``metric``.
@@ -164,6 +169,27 @@ def agreement(
     True
     """
 
+    if engine != "pandas" or not isinstance(df, pd.DataFrame):
+        from ..engines import agreement as on_engine
+
+        return on_engine(
+            df,
+            engine=engine,
+            judges=judges,
+            reference=reference,
+            statistics=statistics,
+            by=by,
+            resolve=resolve,
+            ceiling=ceiling,
+            n_resamples=n_resamples,
+            confidence_level=confidence_level,
+            method=method,
+            rng=rng,
+            ties=ties,
+            aggregate=aggregate,
+            ceiling_items=ceiling_items,
+            cluster=cluster,
+        )
     protocol = protocol_of(df)
     by = check_by(df, by)
     want_ceiling, aggregate = ceiling_options(ceiling, aggregate)

@@ -1,0 +1,83 @@
+"""The Ibis backends behind ``engine="duckdb"`` and ``engine="spark"``.
+
+DuckDB runs embedded, in memory, spilling to a temporary directory when a query needs
+more than its memory limit (so a parquet log larger than memory is aggregated, not loaded).
+Spark runs through Ibis's ``pyspark`` backend on the active ``SparkSession``; without one,
+a local session (``local[*]``) is started, which needs Java (``java`` on ``PATH`` or
+``JAVA_HOME``). To use a cluster, create the session first
+(``SparkSession.builder.remote("sc://host:15002").getOrCreate()`` or ``.master("spark://...")``)
+and pass ``engine="spark"``: the active session is used as is.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from typing import Any
+
+from .._validate import check_option
+
+__all__ = ["ENGINES", "connect", "java_available"]
+
+ENGINES: tuple[str, ...] = ("pandas", "duckdb", "spark")
+"""Engines of :func:`workbench.agreement` (``engine=``)."""
+
+
+def java_available() -> bool:
+    """Whether a Java runtime is found (``JAVA_HOME/bin/java`` or ``java`` on ``PATH``).
+
+    >>> isinstance(java_available(), bool)
+    True
+    """
+    home = os.environ.get("JAVA_HOME")
+    if home and os.path.exists(os.path.join(home, "bin", "java")):
+        return True
+    return shutil.which("java") is not None
+
+
+def connect(engine: str) -> Any:
+    """The Ibis backend of ``engine`` (``"duckdb"`` or ``"spark"``), made once per process.
+
+    Examples
+    --------
+    >>> con = connect("duckdb")
+    >>> con.name, connect("duckdb") is con
+    ('duckdb', True)
+    """
+    check_option("engine", engine, ENGINES[1:])
+    return _duckdb() if engine == "duckdb" else _spark()
+
+
+@functools.cache
+def _duckdb() -> Any:
+    import ibis
+
+    return ibis.duckdb.connect()
+
+
+@functools.cache
+def _spark() -> Any:
+    import ibis
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as e:  # pragma: no cover - pyspark is in the engines extra
+        raise ImportError("engine: 'spark' needs pyspark (pip install 'workbench[engines]')") from e
+    session = SparkSession.getActiveSession()
+    if session is None:
+        if not java_available():
+            raise RuntimeError(
+                "engine: 'spark' starts a local Spark session, which needs Java: install a "
+                "Java runtime (Debian: apt-get install default-jre-headless) or set JAVA_HOME, "
+                "or create a SparkSession for your cluster before calling"
+            )
+        session = (
+            SparkSession.builder.master("local[*]")
+            .appName("workbench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+    return ibis.pyspark.connect(session)
