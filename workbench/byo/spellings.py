@@ -150,7 +150,8 @@ def map_labels(
     overrides : mapping, optional
         Spelling -> label for this call (:func:`spellings`).
     rows : sequence, optional
-        Row locator per position (default: the 0-based position).
+        Locator per position, as the error should name it (``"line 7"``); default
+        ``"row <0-based position>"``.
     limit : int, default 10
         At most this many unmapped values are listed (the count is always given).
 
@@ -177,8 +178,8 @@ def map_labels(
                 mapped.append(table[key])
             else:
                 mapped.append(None)
-                where = rows[i] if rows is not None else i
-                bad.append(f"column {col!r}, row {where}: {value!r}")
+                where = f"row {i}" if rows is None else str(rows[i])
+                bad.append(f"column {col!r}, {where}: {value!r}")
         out[col] = mapped
     if bad:
         shown = "; ".join(bad[:limit]) + ("; ..." if len(bad) > limit else "")

@@ -1,0 +1,24 @@
+"""Importers: judgment files in the formats people already have -> the tidy judgment table.
+
+One module per foreign format, each returning a table that passes
+:func:`workbench.schema.validate` and goes straight into :func:`workbench.agreement`:
+
+- :func:`fastchat` (:mod:`~workbench.importers.fastchat`): FastChat ``llm_judge`` judgments,
+  pairwise (``g1_winner`` / ``g2_winner``: both presentation orders, turns) and single-answer
+  grades (``score``).
+- :func:`alpaca_eval` (:mod:`~workbench.importers.alpaca_eval`): AlpacaEval annotations
+  (``preference`` 1 / 2, 1.5 draws and the fractions of weighted annotators).
+- :func:`inspect_log` (:mod:`~workbench.importers.inspect_log`): Inspect eval logs, read with
+  ``inspect_ai``'s own reader (samples x scorers x epochs).
+
+A wide table of your own (one column per rater) goes through :func:`workbench.byo.from_wide`.
+"""
+
+from .alpaca_eval import alpaca_eval
+from .fastchat import fastchat
+from .inspect_log import inspect_log
+
+IMPORTERS = {"fastchat": fastchat, "alpaca_eval": alpaca_eval, "inspect": inspect_log}
+"""Format name (as the command line's ``--from`` spells it) -> importer."""
+
+__all__ = ["IMPORTERS", "alpaca_eval", "fastchat", "inspect_log"]
