@@ -110,6 +110,14 @@ from .leniency import leniency
 from .rating import rating_offset
 from .disagreements import disagreements
 from .self_consistency import majority_of_samples, self_consistency
+from .calibration import (
+    brier_score,
+    calibration,
+    coverage_curve,
+    expected_calibration_error,
+    reliability_table,
+)
+from .consistency import circular_triads, implied_preferences, triad_counts
 from .frame import CLUSTER, UNIT
 from .registry import (
     MIN_ITEMS,
@@ -133,7 +141,13 @@ __all__ = [
     "STYLE_COVARIATES",
     "STYLE_FEATURES",
     "UNIT",
+    "brier_score",
+    "calibration",
+    "circular_triads",
+    "coverage_curve",
     "disagreements",
+    "expected_calibration_error",
+    "implied_preferences",
     "length_preference",
     "length_regression",
     "leniency",
@@ -142,8 +156,10 @@ __all__ = [
     "preference_regression",
     "probe",
     "rating_offset",
+    "reliability_table",
     "self_consistency",
     "self_preference",
     "style_preference",
     "style_regression",
+    "triad_counts",
 ]

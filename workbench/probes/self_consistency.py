@@ -205,6 +205,14 @@ def self_consistency(
         (two-stage bootstrap, percentile interval), so they include the between-sample
         variation an item-only bootstrap of one run leaves out.
 
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School
+    for Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43
+
+    Zheng, L. et al. (2023). Judging LLM-as-a-Judge with MT-Bench and Chatbot Arena.
+    NeurIPS Datasets and Benchmarks. arXiv:2306.05685.
+
     Examples
     --------
     >>> from workbench.testing import toy
