@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import socket
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures_http import serve_directory
 
 import workbench
 from workbench.cli import main
@@ -194,3 +197,60 @@ def test_load_out_picks_format_by_suffix(tmp_path, capsys):
     else:
         assert main(["load", "pandalm", "--out", str(tmp_path / "p.xlsx")]) == 0
         assert len(pd.read_excel(tmp_path / "p.xlsx")) == 5994
+
+
+# ---------------------------------------------------------------- data access that forgives
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:  # bound, then closed: nothing listens there, connect is refused
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mirror_lacking_a_file_falls_back_to_the_pinned_download(tmp_path, mirror, monkeypatch):
+    from workbench.fetch import MirrorWarning, fetch, registry, sha256
+    from workbench.loaders import alpaca_eval
+
+    monkeypatch.setenv("WORKBENCH_DATA_MIRROR", str(tmp_path / "empty_mirror"))
+    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
+    with serve_directory(mirror) as url:  # the "upstream": a local server, never the internet
+        monkeypatch.setenv("WORKBENCH_DATA_BASE_URL", url)
+        with pytest.warns(MirrorWarning, match=rf"not in WORKBENCH_DATA_MIRROR=.*{url}/"):
+            got = fetch(alpaca_eval.SOURCE, alpaca_eval.LEADERBOARD)
+    folder = alpaca_eval.SOURCE.folder
+    assert got == tmp_path / "cache" / "raw" / folder / alpaca_eval.LEADERBOARD
+    assert sha256(got) == registry(folder)[alpaca_eval.LEADERBOARD][0]
+
+
+@pytest.mark.parametrize("mirror_set", [False, True])
+def test_offline_download_failure_is_one_paragraph(tmp_path, monkeypatch, capsys, mirror_set):
+    if mirror_set:
+        monkeypatch.setenv("WORKBENCH_DATA_MIRROR", str(tmp_path / "empty_mirror"))
+    else:
+        monkeypatch.delenv("WORKBENCH_DATA_MIRROR", raising=False)
+    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
+    url = f"http://127.0.0.1:{_closed_port()}"
+    monkeypatch.setenv("WORKBENCH_DATA_BASE_URL", url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the MirrorWarning of the mirror_set case
+        assert main(["load", "alpaca_eval_evaluators"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("workbench load: error: dataset folder 'alpaca_eval_evaluators': ")
+    assert f"from {url}/alpaca_eval_evaluators/" in err and "ConnectionError" in err
+    assert ("lacks it" if mirror_set else "WORKBENCH_DATA_MIRROR is not set") in err
+    assert "set WORKBENCH_DATA_MIRROR to a folder holding alpaca_eval_evaluators/" in err
+
+
+def test_download_not_found_upstream_is_one_paragraph(tmp_path, monkeypatch):
+    from workbench.fetch import DownloadError, fetch
+    from workbench.loaders import alpaca_eval
+
+    monkeypatch.delenv("WORKBENCH_DATA_MIRROR", raising=False)
+    monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "served").mkdir()
+    with serve_directory(tmp_path / "served") as url:  # serves nothing: HTTP 404
+        monkeypatch.setenv("WORKBENCH_DATA_BASE_URL", url)
+        with pytest.raises(DownloadError, match=r"could not download .* \(HTTPError: 404"):
+            fetch(alpaca_eval.SOURCE, alpaca_eval.LEADERBOARD)

@@ -6,10 +6,13 @@ per line). :func:`fetch` returns a local path for one of them:
 
 1. with ``WORKBENCH_DATA_MIRROR`` set, ``<mirror>/<folder>/<path>`` (the staged
    layout), after checking its sha256;
-2. otherwise the file is downloaded once with :mod:`pooch` from the dataset's
+2. otherwise, or when the mirror lacks that file (a :class:`MirrorWarning` says so and
+   names the URL), the file is downloaded once with :mod:`pooch` from the dataset's
    public source at a pinned commit (or from ``WORKBENCH_DATA_BASE_URL``) into
    :func:`workbench.paths.download_dir`, with a progress bar and sha256
-   verification.
+   verification. A download that fails (no network, a refused connection, HTTP 404)
+   raises :class:`DownloadError`: one paragraph naming the dataset, the file, the URL
+   and the mirror variable, without the network library's traceback.
 
 A checksum mismatch raises :class:`ChecksumError` naming the file; a cached
 file that no longer matches is downloaded again, never silently used.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -35,11 +39,32 @@ from urllib.parse import quote
 from . import paths
 from .schema import LoadError
 
-__all__ = ["ChecksumError", "Source", "fetch", "registry", "sha256", "write_registry"]
+__all__ = [
+    "ChecksumError",
+    "DownloadError",
+    "MirrorWarning",
+    "Source",
+    "fetch",
+    "registry",
+    "sha256",
+    "write_registry",
+]
+
+MIRROR_VARIABLE = "WORKBENCH_DATA_MIRROR"
+"""The environment variable naming the local mirror (:func:`workbench.paths.mirror_dir`)."""
 
 
 class ChecksumError(LoadError):
     """A raw file's sha256 differs from the pinned one."""
+
+
+class DownloadError(FileNotFoundError):
+    """A raw file could not be downloaded; the message names dataset, file, URL and the mirror
+    variable (a :class:`FileNotFoundError`: the file could not be had, from mirror or network)."""
+
+
+class MirrorWarning(UserWarning):
+    """The mirror lacks a registered file, so it is downloaded from its pinned source."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +132,17 @@ def fetch(source: Source, path: str) -> Path:
     path : str
         The file's path inside the dataset folder, as listed in its registry.
 
+    Warns
+    -----
+    MirrorWarning
+        The mirror is set but lacks the file: it is downloaded instead.
+
     Raises
     ------
     KeyError
         ``path`` is not in the registry.
-    FileNotFoundError
-        The mirror is set but lacks the file.
+    DownloadError
+        The download failed (offline, refused, not found upstream).
     ChecksumError
         The file's sha256 differs from the registry's.
     """
@@ -121,14 +151,15 @@ def fetch(source: Source, path: str) -> Path:
         raise KeyError(f"{source.folder}/{path} is not in the registry of {source.folder}")
     expected, remote = reg[path]
     mirror = paths.mirror_dir()
-    if mirror is not None:
-        local = mirror / source.folder / path
-        if not local.is_file():
-            raise FileNotFoundError(
-                f"{local}: not found in WORKBENCH_DATA_MIRROR={mirror} "
-                f"(expected layout <mirror>/{source.folder}/{path})"
+    local = None if mirror is None else mirror / source.folder / path
+    if local is None or not local.is_file():
+        if local is not None:
+            warnings.warn(
+                f"{source.folder}/{path}: not in {MIRROR_VARIABLE}={mirror} (expected "
+                f"{local}); downloading the pinned copy from {source.url(remote)}",
+                MirrorWarning,
+                stacklevel=2,
             )
-    else:
         local = _download(source, path, remote, expected)
     got = sha256(local)  # every call: no memo keyed on size / mtime (os.utime can restore both)
     if got != expected:
@@ -153,7 +184,29 @@ def _download(source: Source, path: str, remote: str, expected: str) -> Path:
         )
     except ValueError as exc:  # pooch's hash mismatch; the bad download is removed
         raise ChecksumError(str(target), "-", "sha256", str(exc)) from exc
+    except Exception as exc:  # requests' connection / HTTP errors, timeouts, OSError
+        raise DownloadError(_offline_message(source, path, remote, exc)) from None
     return Path(got)
+
+
+def _offline_message(source: Source, path: str, remote: str, exc: BaseException) -> str:
+    """One paragraph: what could not be downloaded, from where, why, and what to do."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    reason = f"{type(exc).__name__}: {reason}"
+    if len(reason) > 160:
+        reason = reason[:157] + "..."
+    mirror = paths.mirror_dir()
+    where = (
+        f"{MIRROR_VARIABLE}={mirror} lacks it"
+        if mirror is not None
+        else f"{MIRROR_VARIABLE} is not set"
+    )
+    return (
+        f"dataset folder {source.folder!r}: could not download {path} from "
+        f"{source.url(remote)} ({reason}); {where}. Without network, set {MIRROR_VARIABLE} "
+        f"to a folder holding {source.folder}/{path} (the staged layout, checked against the "
+        f"pinned sha256), or retry when online."
+    )
 
 
 def write_registry(folder: str, root: Path, *, remote: dict[str, str] | None = None) -> Path:
