@@ -148,8 +148,11 @@ def format(  # noqa: A001 - the module's one verb, called as report.format
     n = t["n_items"].dropna().astype(int)
     n_text = "–" if n.empty else f"{n.min()}" if n.min() == n.max() else f"{n.min()}–{n.max()}"
     level = f"{confidence_level:.0%}"
+    bold = (
+        "; best judge per column in bold" if any(b for r in body for _, b in r[len(keys) :]) else ""
+    )
     note = (
-        f"Estimates with {level} bootstrap confidence intervals; best judge per column in bold. "
+        f"Estimates with {level} bootstrap confidence intervals{bold}. "
         f"Statistic: {', '.join(names)}. Reference: {', '.join(refs) or 'not given'}. "
         f"n = {n_text} items."
     )

@@ -129,7 +129,15 @@ def read(path: str | Path, *, dataset: str | None = None) -> pd.DataFrame:
         df["rater_kind"] = df["rater"].map(lambda r: _kind(str(r)) if pd.notna(r) else None)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
-        raise SchemaError(f"{name}: missing column(s) {missing}; the schema has {list(COLUMNS)}")
+        hint = ""
+        if "rater" in missing:
+            hint = (
+                " (one column per rater? that is a wide table: read it with pandas and pass it "
+                "to workbench.from_wide)"
+            )
+        raise SchemaError(
+            f"{name}: missing column(s) {missing}; the schema has {list(COLUMNS)}{hint}"
+        )
     df = _numbers(df, name)
     try:
         return validate(conform(df, name=name), name=name)
