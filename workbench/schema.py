@@ -337,7 +337,8 @@ def resolve_samples(df: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
     Parameters
     ----------
     df : DataFrame
-        Tidy table with a ``sample`` column (integers >= 0, no NA).
+        Tidy table with a ``sample`` column (integers >= 0; NA is sample 0, as in
+        :func:`conform`).
     rule : {"majority", "first"}, default "majority"
         ``majority``: per judgment (:data:`KEY`), the label most samples gave; when
         several labels share the top count, ``tie`` for a pairwise judgment (the samples
@@ -355,7 +356,7 @@ def resolve_samples(df: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
     Raises
     ------
     SchemaError
-        A ``sample`` that is NA, negative or fractional, or two rows with the same key and
+        A ``sample`` that is negative or fractional, or two rows with the same key and
         sample (a true duplicate), naming the rows and the key.
 
     Examples
@@ -375,10 +376,6 @@ def resolve_samples(df: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
     if rule not in SAMPLE_RULES:
         raise ValueError(f"rule: expected one of {list(SAMPLE_RULES)}, got {rule!r}")
     name = str(df["dataset"].iloc[0]) if "dataset" in df and len(df) else "table"
-    na = df["sample"].isna().to_numpy()
-    if na.any():
-        i = int(na.nonzero()[0][0])
-        raise SchemaError(f"{name}: row {i}: field 'sample': NA; number every sample")
     sample = _optional_column(df, "sample", name)
     key = [c for c in KEY if c in df.columns]
     frame = df.reset_index(drop=True).assign(sample=sample.to_numpy())

@@ -118,6 +118,7 @@ from .calibration import (
     reliability_table,
 )
 from .consistency import circular_triads, implied_preferences, triad_counts
+from .mitigations import MITIGATIONS, mitigation_effects
 from .frame import CLUSTER, UNIT
 from .registry import (
     MIN_ITEMS,
@@ -132,6 +133,7 @@ from .registry import (
 __all__ = [
     "CLUSTER",
     "MIN_ITEMS",
+    "MITIGATIONS",
     "NO_USABLE_VERDICT",
     "PROBES",
     "Probe",
@@ -152,6 +154,7 @@ __all__ = [
     "length_regression",
     "leniency",
     "majority_of_samples",
+    "mitigation_effects",
     "position_preference",
     "preference_regression",
     "probe",

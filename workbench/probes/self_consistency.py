@@ -144,10 +144,11 @@ def _judge_rows(
                 est, lo, hi = fn(x, np.ones(len(x))), np.nan, np.nan
             else:
                 est, lo, hi = two_stage_bootstrap(x, cl, fn, opts, fixed=1)
+                lo, hi = max(lo, 0.0), min(hi, 1.0)  # a share: the shifted interval stays in [0, 1]
             record(
                 effect,
                 Est(est, lo, hi, np.nan, np.nan, n_items, int(ok.sum()), ""),
-                "two-stage bootstrap (items, then samples), percentile",
+                "two-stage bootstrap (items, then samples), bias-shifted percentile",
             )
     return out
 
@@ -202,7 +203,8 @@ def self_consistency(
             The majority of samples (:func:`majority_of_samples`) against the reference.
 
         The two agreement CIs resample items, then the samples within each judgment
-        (two-stage bootstrap, percentile interval), so they include the between-sample
+        (two-stage bootstrap, bias-shifted percentile interval,
+        :func:`~workbench.probes.samples.two_stage_bootstrap`), so they include the between-sample
         variation an item-only bootstrap of one run leaves out.
 
     References
