@@ -1,7 +1,8 @@
 """workbench.importers: each foreign format read from a fixture written in that format.
 
 Fixtures (tests/fixtures/importers/): fastchat/*.jsonl in FastChat llm_judge's
-model_judgment format; alpaca_eval/*.json in AlpacaEval's annotations format; inspect/*
+model_judgment format; alpaca_eval/*.json in AlpacaEval's annotations format; judgebench/*
+in JudgeBench's outputs format; inspect/*
 written by inspect_ai's own API (make_log.py). Expected values are read off the fixtures.
 """
 
@@ -17,7 +18,7 @@ import pytest
 import workbench
 from workbench.byo import from_wide
 from workbench.errors import LoadError, SchemaError
-from workbench.importers import IMPORTERS, alpaca_eval, fastchat, inspect_log
+from workbench.importers import IMPORTERS, alpaca_eval, fastchat, inspect_log, judgebench
 from workbench.schema import resolve_samples, validate
 
 FIX = Path(__file__).parent / "fixtures" / "importers"
@@ -231,4 +232,51 @@ def test_inspect_log_unknown_value_names_scorer_and_sample():
 
 
 def test_importers_registry_names_the_three_formats():
-    assert IMPORTERS == {"fastchat": fastchat, "alpaca_eval": alpaca_eval, "inspect": inspect_log}
+    assert IMPORTERS == {
+        "fastchat": fastchat,
+        "alpaca_eval": alpaca_eval,
+        "inspect": inspect_log,
+        "judgebench": judgebench,
+    }
+
+
+# ---------------------------------------------------------------- JudgeBench
+
+JUDGEBENCH = FIX / "judgebench" / "judge_name=arena_hard,judge_model=o1-mini-2024-09-12.jsonl"
+
+
+def test_judgebench_gold_and_both_orders_field_by_field():
+    t = judgebench(JUDGEBENCH)
+    records = [json.loads(line) for line in JUDGEBENCH.read_text().splitlines()]
+    # 4 gold rows + 7 games (p-4's second game is null: a row with an NA label)
+    assert len(t) == 4 + 8 and t["item_id"].unique().tolist() == ["p-1", "p-2", "p-3", "p-4"]
+    assert _labels(t, "gold") == ["A", "A", "B", "B"]
+    # game 2 showed response_B first: its shown-order decision is flipped (B>A -> A).
+    assert _labels(t, "o1-mini-2024-09-12", order="AB") == ["A", "B", "B", "tie"]
+    assert _labels(t, "o1-mini-2024-09-12", order="BA") == ["A", "A", "B", None]
+    judge = t[t["rater"] == "o1-mini-2024-09-12"]
+    assert judge["raw"].astype(object).fillna("null").tolist() == [
+        "A>B",
+        "B>A",
+        "B>A",
+        "B>A",
+        "B>A",
+        "A>B",
+        "A=B",
+        "null",
+    ]
+    assert set(judge["strategy"]) == {"arena_hard"}
+    assert t["subset"].unique().tolist() == ["mmlu-pro-law", "livebench-math", "livecodebench"]
+    assert t["prompt"].iloc[0] == records[0]["question"]
+    assert judge["explanation"].iloc[0] == records[0]["judgments"][0]["judgment"]["response"]
+    res = _agreement(t, reference="gold")
+    # per order vs gold: p-1 2/2, p-2 1/2, p-3 2/2, p-4 0/1 (tie vs B; null game left out)
+    assert res[["judge", "reference", "n_items"]].values.tolist() == [
+        ["o1-mini-2024-09-12", "gold", 4]
+    ]
+    assert res["estimate"].iloc[0] == pytest.approx(5 / 7)
+
+
+def test_judgebench_bad_decision_names_line_and_field():
+    with pytest.raises(SchemaError, match=r"column 'judgments\[0\].decision', line 2: 'A>>>B'"):
+        judgebench(FIX / "judgebench" / "bad_decision.jsonl")

@@ -8,6 +8,8 @@ One module per foreign format, each returning a table that passes
   grades (``score``).
 - :func:`alpaca_eval` (:mod:`~workbench.importers.alpaca_eval`): AlpacaEval annotations
   (``preference`` 1 / 2, 1.5 draws and the fractions of weighted annotators).
+- :func:`judgebench` (:mod:`~workbench.importers.judgebench`): JudgeBench judge outputs
+  (gold correctness labels, ``A>B`` decisions in both orders).
 - :func:`inspect_log` (:mod:`~workbench.importers.inspect_log`): Inspect eval logs, read with
   ``inspect_ai``'s own reader (samples x scorers x epochs).
 
@@ -17,8 +19,14 @@ A wide table of your own (one column per rater) goes through :func:`workbench.by
 from .alpaca_eval import alpaca_eval
 from .fastchat import fastchat
 from .inspect_log import inspect_log
+from .judgebench import judgebench
 
-IMPORTERS = {"fastchat": fastchat, "alpaca_eval": alpaca_eval, "inspect": inspect_log}
+IMPORTERS = {
+    "fastchat": fastchat,
+    "alpaca_eval": alpaca_eval,
+    "inspect": inspect_log,
+    "judgebench": judgebench,
+}
 """Format name (as the command line's ``--from`` spells it) -> importer."""
 
-__all__ = ["IMPORTERS", "alpaca_eval", "fastchat", "inspect_log"]
+__all__ = ["IMPORTERS", "alpaca_eval", "fastchat", "inspect_log", "judgebench"]
