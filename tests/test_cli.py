@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import pooch
 import pytest
 from fixtures_http import serve_directory
 
@@ -232,6 +233,9 @@ def test_offline_download_failure_is_one_paragraph(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "cache"))
     url = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("WORKBENCH_DATA_BASE_URL", url)
+    # pooch's own "Downloading ..." log line goes to the stream its handler was made with
+    # (an earlier test's captured stderr); the message under test is the workbench's.
+    monkeypatch.setattr(pooch.get_logger(), "disabled", True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the MirrorWarning of the mirror_set case
         assert main(["load", "alpaca_eval_evaluators"]) == 1
