@@ -329,7 +329,9 @@ SAMPLE_RULES: tuple[str, ...] = ("majority", "first")
 """Rules of :func:`resolve_samples` (kept here, beside the column they resolve)."""
 
 
-def resolve_samples(df: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
+def resolve_samples(
+    df: pd.DataFrame, rule: str = "majority", *, name: str | None = None
+) -> pd.DataFrame:
     """One row per judgment from a table with several samples (runs) of each; drop ``sample``.
 
     A table without a ``sample`` column is returned as it is (the same object).
@@ -347,6 +349,8 @@ def resolve_samples(df: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
         (over all samples when the label is NA); the other columns come from the
         lowest-numbered sample. NA labels (unparsed samples) do not vote.
         ``first``: the lowest-numbered sample of each judgment.
+    name : str, optional
+        Named in the errors (default: the dataset).
 
     Returns
     -------
@@ -375,7 +379,8 @@ def resolve_samples(df: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
         return df
     if rule not in SAMPLE_RULES:
         raise ValueError(f"rule: expected one of {list(SAMPLE_RULES)}, got {rule!r}")
-    name = str(df["dataset"].iloc[0]) if "dataset" in df and len(df) else "table"
+    if name is None:
+        name = str(df["dataset"].iloc[0]) if "dataset" in df and len(df) else "table"
     sample = _optional_column(df, "sample", name)
     key = [c for c in KEY if c in df.columns]
     frame = df.reset_index(drop=True).assign(sample=sample.to_numpy())

@@ -49,10 +49,10 @@ def prepare_sampled(df: Any, need: Sequence[str] = ()) -> pd.DataFrame:
     """
     if not isinstance(df, pd.DataFrame) or "sample" not in df.columns:
         out = frame.prepare_table(df, need)
-        return schema.check_optional(out.assign(sample=0))
-    first = schema.resolve_samples(df, rule="first")
+        return schema.check_optional(out, name="df").assign(sample=0)
+    out = schema.check_optional(df.reset_index(drop=True), name="df")
+    first = schema.resolve_samples(out, rule="first", name="df")
     checked = frame.prepare_table(first, need)  # every check but the key's sample part
-    out = schema.check_optional(df.reset_index(drop=True))
     add = {c: checked[c].iloc[:0].reindex(out.index) for c in checked if c not in out}
     if "score" in out.columns and not pd.api.types.is_numeric_dtype(out["score"].dtype):
         add["score"] = pd.to_numeric(out["score"].astype("object")).astype("Float64")
