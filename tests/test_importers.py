@@ -18,7 +18,14 @@ import pytest
 import workbench
 from workbench.byo import from_wide
 from workbench.errors import LoadError, SchemaError
-from workbench.importers import IMPORTERS, alpaca_eval, fastchat, inspect_log, judgebench
+from workbench.importers import (
+    IMPORTERS,
+    alpaca_eval,
+    fastchat,
+    inspect_log,
+    judgebench,
+    prometheus,
+)
 from workbench.schema import resolve_samples, validate
 
 FIX = Path(__file__).parent / "fixtures" / "importers"
@@ -237,6 +244,7 @@ def test_importers_registry_names_the_three_formats():
         "alpaca_eval": alpaca_eval,
         "inspect": inspect_log,
         "judgebench": judgebench,
+        "prometheus": prometheus,
     }
 
 
@@ -280,3 +288,37 @@ def test_judgebench_gold_and_both_orders_field_by_field():
 def test_judgebench_bad_decision_names_line_and_field():
     with pytest.raises(SchemaError, match=r"column 'judgments\[0\].decision', line 2: 'A>>>B'"):
         judgebench(FIX / "judgebench" / "bad_decision.jsonl")
+
+
+# ---------------------------------------------------------------- prometheus-eval
+
+
+def test_prometheus_absolute_and_relative_field_by_field():
+    t = prometheus(FIX / "prometheus" / "absolute.jsonl")
+    assert t["item_id"].tolist() == ["t1", "t2", "t3"]
+    assert t["protocol"].astype(str).tolist() == ["rating"] * 3
+    assert t["score"].tolist()[:2] == [5.0, 1.0] and pd.isna(t["score"].iloc[2])  # unparsed
+    assert set(t["criterion"]) == {"helpfulness"} and set(t["rater"]) == {"prometheus-7b-v2.0"}
+    assert t["explanation"].iloc[1] == "A common misconception. [RESULT] 1"
+    assert t["reference"].iloc[0] == "Short wavelengths scatter more (Rayleigh)."
+    r = prometheus(FIX / "prometheus" / "relative.json", judge="prometheus-8x7b-v2.0")
+    assert _labels(r, "prometheus-8x7b-v2.0") == ["A", "B"]
+    assert r["order"].astype(str).tolist() == ["AB", "AB"] and r["raw"].tolist() == ['"A"', '"B"']
+    # round trip: people's labels on the same items, the judge agrees on both
+    people = from_wide(
+        pd.DataFrame({"id": ["p1", "p2"], "human": ["A", "B"]}),
+        item="id",
+        humans=["human"],
+        judges=[],
+        protocol="pairwise",
+        dataset="prometheus",
+    )
+    res = _agreement(pd.concat([r, people], ignore_index=True))
+    assert res[["estimate", "n_items"]].values.tolist() == [[1.0, 2]]
+
+
+def test_prometheus_bad_score_names_record_and_field():
+    with pytest.raises(LoadError, match=r"bad_score.json: record 0: field 'score'.*got 7"):
+        prometheus(FIX / "prometheus" / "bad_score.json")
+    with pytest.raises(SchemaError, match=r"column 'score', record 0: 'maybe'"):
+        prometheus([{"instruction": "q", "response_A": "a", "response_B": "b", "score": "maybe"}])

@@ -20,7 +20,7 @@ measure judge-human agreement with confidence intervals beside the human ceiling
 probe judge biases.
 
 Your own judgments: a tidy table (.csv / .jsonl / .parquet, see `workbench validate --help`)
-or a FastChat, AlpacaEval, Inspect or JudgeBench file (`--from <format>`)."""
+or a FastChat, AlpacaEval, Inspect, JudgeBench or prometheus-eval file (`--from <format>`)."""
 
 EXAMPLES = """\
 examples:
@@ -47,7 +47,7 @@ LEGEND = (
     "ceiling's own footing; human = the majority or the source's label; gold = curated)."
 )
 FORMATS = ("table", "csv", "markdown", "latex")
-SOURCES = ("tidy", "fastchat", "alpaca_eval", "inspect", "judgebench")
+SOURCES = ("tidy", "fastchat", "alpaca_eval", "inspect", "judgebench", "prometheus")
 OUT_SUFFIXES = (".csv", ".parquet", ".jsonl", ".xlsx")
 TEXT_WIDTH = 40
 """Characters of a text column shown by ``workbench load`` (longer texts end in '…')."""
@@ -166,7 +166,7 @@ def _table(spec: str, source: str = "tidy") -> pd.DataFrame:
         return read(path)
     raise ValueError(
         f"{spec!r} is neither a dataset (known: {sorted(DATASETS)}) nor a file; for a file in "
-        "another format add --from fastchat|alpaca_eval|inspect|judgebench"
+        f"another format add --from <format> (one of {list(SOURCES[1:])})"
     )
 
 

@@ -10,6 +10,8 @@ One module per foreign format, each returning a table that passes
   (``preference`` 1 / 2, 1.5 draws and the fractions of weighted annotators).
 - :func:`judgebench` (:mod:`~workbench.importers.judgebench`): JudgeBench judge outputs
   (gold correctness labels, ``A>B`` decisions in both orders).
+- :func:`prometheus` (:mod:`~workbench.importers.prometheus`): prometheus-eval grades
+  (absolute 1-5 scores with feedback; relative A/B) saved as records.
 - :func:`inspect_log` (:mod:`~workbench.importers.inspect_log`): Inspect eval logs, read with
   ``inspect_ai``'s own reader (samples x scorers x epochs).
 
@@ -20,13 +22,15 @@ from .alpaca_eval import alpaca_eval
 from .fastchat import fastchat
 from .inspect_log import inspect_log
 from .judgebench import judgebench
+from .prometheus import prometheus
 
 IMPORTERS = {
     "fastchat": fastchat,
     "alpaca_eval": alpaca_eval,
     "inspect": inspect_log,
     "judgebench": judgebench,
+    "prometheus": prometheus,
 }
 """Format name (as the command line's ``--from`` spells it) -> importer."""
 
-__all__ = ["IMPORTERS", "alpaca_eval", "fastchat", "inspect_log", "judgebench"]
+__all__ = ["IMPORTERS", "alpaca_eval", "fastchat", "inspect_log", "judgebench", "prometheus"]
