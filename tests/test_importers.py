@@ -25,6 +25,7 @@ from workbench.importers import (
     inspect_log,
     judgebench,
     prometheus,
+    reward_pairs,
 )
 from workbench.schema import resolve_samples, validate
 
@@ -322,3 +323,42 @@ def test_prometheus_bad_score_names_record_and_field():
         prometheus(FIX / "prometheus" / "bad_score.json")
     with pytest.raises(SchemaError, match=r"column 'score', record 0: 'maybe'"):
         prometheus([{"instruction": "q", "response_A": "a", "response_B": "b", "score": "maybe"}])
+
+
+# ---------------------------------------------------------------- reward-model pairs
+
+REWARD = FIX / "reward_pairs" / "rewardbench.jsonl"
+
+
+def test_reward_pairs_hashed_numbering_field_by_field():
+    t = reward_pairs(REWARD, judge="Skywork-Reward")
+    records = [json.loads(line) for line in REWARD.read_text().splitlines()]
+    assert len(t) == 2 * len(records) and t["item_id"].unique().tolist() == [
+        "30",
+        "31",
+        "4001",
+        "450",
+    ]
+    # sha256(id)[0] parity: 30 even (chosen is A), 31 odd (chosen is B), 4001 even, 450 odd.
+    assert _labels(t, "gold") == ["A", "B", "A", "B"]
+    # scores (A, B): 30 (3.25, -1.5) A; 31 (1.75 Sydney, 0.5 Canberra) A; 4001 (2, 1) A;
+    # 450 (0, 0) tie -- RewardBench counts 31 and 450 as errors (results 0).
+    assert _labels(t, "Skywork-Reward") == ["A", "A", "A", "tie"]
+    judge = t[t["rater"] == "Skywork-Reward"]
+    assert judge["raw"].tolist() == ["3.25 -1.5", "1.75 0.5", "2 1", "0 0"]
+    assert judge["response_a"].tolist()[:2] == ["Simmer it for 9 minutes.", "Sydney."]
+    assert t["subset"].unique().tolist() == ["alpacaeval-easy", "hep-python", "math-prm"]
+    res = _agreement(t, reference="gold")
+    # accuracy = RewardBench's mean of results: (1 + 0 + 1 + 0) / 4
+    assert res["estimate"].iloc[0] == pytest.approx(sum(r["results"] for r in records) / 4)
+    first = reward_pairs(REWARD, judge="rm", numbering="chosen_first")
+    assert _labels(first, "gold") == ["A"] * 4 and _labels(first, "rm") == ["A", "B", "A", "tie"]
+
+
+def test_reward_pairs_bad_results_and_missing_column():
+    with pytest.raises(
+        LoadError, match=r"bad_results.jsonl: record 0: field 'results': 0 contradicts"
+    ):
+        reward_pairs(FIX / "reward_pairs" / "bad_results.jsonl", judge="rm")
+    with pytest.raises(LoadError, match=r"field 'score_a': missing column"):
+        reward_pairs(REWARD, judge="rm", scores=("score_a", "score_b"))

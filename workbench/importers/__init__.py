@@ -12,6 +12,8 @@ One module per foreign format, each returning a table that passes
   (gold correctness labels, ``A>B`` decisions in both orders).
 - :func:`prometheus` (:mod:`~workbench.importers.prometheus`): prometheus-eval grades
   (absolute 1-5 scores with feedback; relative A/B) saved as records.
+- :func:`reward_pairs` (:mod:`~workbench.importers.reward_pairs`): reward-model scores on
+  chosen / rejected pairs (RewardBench's columns by default).
 - :func:`inspect_log` (:mod:`~workbench.importers.inspect_log`): Inspect eval logs, read with
   ``inspect_ai``'s own reader (samples x scorers x epochs).
 
@@ -23,6 +25,7 @@ from .fastchat import fastchat
 from .inspect_log import inspect_log
 from .judgebench import judgebench
 from .prometheus import prometheus
+from .reward_pairs import reward_pairs
 
 IMPORTERS = {
     "fastchat": fastchat,
@@ -33,4 +36,12 @@ IMPORTERS = {
 }
 """Format name (as the command line's ``--from`` spells it) -> importer."""
 
-__all__ = ["IMPORTERS", "alpaca_eval", "fastchat", "inspect_log", "judgebench", "prometheus"]
+__all__ = [
+    "IMPORTERS",
+    "alpaca_eval",
+    "fastchat",
+    "inspect_log",
+    "judgebench",
+    "prometheus",
+    "reward_pairs",
+]
