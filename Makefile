@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 SHARED := $(abspath ../shared/datasets)
 export WORKBENCH_DATA_MIRROR ?= $(if $(wildcard $(SHARED)),$(SHARED),)
 
-.PHONY: setup browser run test lint reproduce benchmark lab voila clean-cache
+.PHONY: setup browser run test lint reproduce benchmark lab voila clean-cache docs
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,7 @@ run: setup
 test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:randomly
+	$(MAKE) --no-print-directory docs
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -44,10 +45,17 @@ benchmark: setup
 	$(BIN)/python benchmarks/bench_widgets.py
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 voila: setup
 	$(BIN)/voila notebooks/explore.ipynb
+
+# The documentation site (Sphinx + numpydoc + pydata-sphinx-theme + myst-nb), offline, warnings
+# are errors; open docs/_build/html/index.html.
+docs: setup
+	rm -rf docs/_build
+	$(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
+	@echo "docs built: docs/_build/html/index.html"
 
 clean-cache:
 	rm -rf data/cache
