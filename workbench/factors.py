@@ -21,7 +21,7 @@ single-response items, ``response`` (no suffix):
 ``bold_x``
     ``**bold**`` or ``__bold__`` spans on one line.
 ``code_blocks_x``
-    Fenced code blocks: lines starting with a ```` ``` ```` fence, counted in
+    Fenced code blocks: lines starting with a fence of three backticks, counted in
     pairs (an unterminated fence counts as one block).
 ``links_x``
     Markdown links ``[text](target)`` plus bare ``http(s)://`` URLs outside them.

@@ -1,4 +1,4 @@
-"""Model leaderboards per rater group from pairwise verdicts (rank correlations: :mod:`.ranking`)."""
+"""Model leaderboards per rater group from pairwise verdicts (rank correlations: :mod:`~workbench.agreement.ranking`)."""
 
 from __future__ import annotations
 

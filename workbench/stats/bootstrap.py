@@ -6,9 +6,9 @@ cells, a Pearson correlation the sum of ``1, x, y, x², y², xy`` ...). The
 bootstrap that resamples whole items therefore only needs to resample those
 vectors, and items whose vectors are identical are exchangeable: drawing
 ``n`` items with replacement is *exactly* (in distribution) drawing how many
-times each distinct contribution pattern occurs,
+times each distinct contribution pattern occurs::
 
-.. math::  (N_1, \\dots, N_m) \\sim \\mathrm{Multinomial}(n;\\ c_1/n, \\dots, c_m/n),
+    (N_1, ..., N_m) ~ Multinomial(n; c_1/n, ..., c_m/n),
 
 where ``c_j`` is the number of items showing pattern ``j``. One resample's sums
 are then ``N @ patterns`` and its estimate ``from_sums(sums)``, so 2,000

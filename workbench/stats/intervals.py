@@ -69,9 +69,9 @@ def bootstrap_interval(
     ----------
     theta : ndarray, shape k
         The estimate(s) on the original data (``k`` may be ``()``).
-    boot : ndarray, shape (B, *k)
+    boot : ndarray, shape (B, \\*k)
         Bootstrap estimates; non-finite values are ignored.
-    jack : ndarray, shape (m, *k), optional
+    jack : ndarray, shape (m, \\*k), optional
         Leave-one-unit-out estimates, for BCa's acceleration (None: percentile).
     jack_weights : ndarray, shape (m,), optional
         How many units each jackknife row stands for (ones when every unit is a row).
