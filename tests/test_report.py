@@ -72,4 +72,5 @@ def test_format_reads_an_agreement_table():
     # ceiling 7/8. No interval below 10 items.
     assert lines[2] == "| j | 0.81 |"
     assert lines[3] == "| human ceiling | 0.88 |"
+    assert lines[-1].startswith("Estimates (no confidence interval could be computed")
     assert "n = 8 items" in lines[-1]

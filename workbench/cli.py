@@ -187,6 +187,9 @@ def summary(df: pd.DataFrame, name: str) -> str:
     lines = [f"{name}: {len(df)} rows, {df['item_id'].nunique()} items"]
     protocols = df["protocol"].astype(str).value_counts()
     lines.append("protocol: " + ", ".join(f"{p} ({n})" for p, n in protocols.items()))
+    criteria = df["criterion"].unique().tolist()
+    if len(criteria) > 1:
+        lines.append(f"criteria ({len(criteria)}): " + ", ".join(map(str, criteria[:8])))
     if df["subset"].notna().any():
         subsets = df["subset"].value_counts()
         shown = ", ".join(f"{s} ({n})" for s, n in subsets.head(8).items())

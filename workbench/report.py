@@ -151,8 +151,14 @@ def format(  # noqa: A001 - the module's one verb, called as report.format
     bold = (
         "; best judge per column in bold" if any(b for r in body for _, b in r[len(keys) :]) else ""
     )
+    has_ci = (t["ci_low"].notna() & t["ci_high"].notna()).any()
+    what = (
+        f"Estimates with {level} bootstrap confidence intervals"
+        if has_ci
+        else "Estimates (no confidence interval could be computed: see the note column)"
+    )
     note = (
-        f"Estimates with {level} bootstrap confidence intervals{bold}. "
+        f"{what}{bold}. "
         f"Statistic: {', '.join(names)}. Reference: {', '.join(refs) or 'not given'}. "
         f"n = {n_text} items."
     )
