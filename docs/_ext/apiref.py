@@ -18,6 +18,10 @@ import pkgutil
 import sys
 from pathlib import Path
 
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
 PRIMITIVES = (str, bytes, int, float, bool, complex, tuple, frozenset, type(None))
 
 
@@ -212,7 +216,24 @@ def _generate(app) -> None:
     write_api(Path(app.srcdir) / "api")
 
 
+def _check_coverage(app, env) -> None:
+    """Warn (an error under ``-W``) for an exported name the reference gives no target."""
+    domain = env.get_domain("py")
+    targets = set(domain.objects) | set(domain.modules)
+    for module in public_modules():
+        for name in module.__all__:
+            if f"{module.__name__}.{name}" not in targets:
+                logger.warning(
+                    "API reference: %s.%s (in __all__) has no entry",
+                    module.__name__,
+                    name,
+                    type="workbench",
+                    subtype="api",
+                )
+
+
 def setup(app):
-    """Sphinx extension: regenerate ``api/`` when the builder starts."""
+    """Sphinx extension: regenerate ``api/`` when the builder starts, check it when read."""
     app.connect("builder-inited", _generate)
+    app.connect("env-check-consistency", _check_coverage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
