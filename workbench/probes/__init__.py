@@ -119,6 +119,7 @@ from .calibration import (
 )
 from .consistency import circular_triads, implied_preferences, triad_counts
 from .mitigations import MITIGATIONS, mitigation_effects
+from .length_control import length_controlled_leaderboard
 from .frame import CLUSTER, UNIT
 from .registry import (
     MIN_ITEMS,
@@ -150,6 +151,7 @@ __all__ = [
     "disagreements",
     "expected_calibration_error",
     "implied_preferences",
+    "length_controlled_leaderboard",
     "length_preference",
     "length_regression",
     "leniency",
