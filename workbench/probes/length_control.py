@@ -122,7 +122,8 @@ def length_controlled_leaderboard(
         ``rater``, ``model``, ``score_plain``, ``score_lc`` (log-strengths, mean 0),
         ``rank_plain``, ``rank_lc`` (1 = best), ``length_slope`` (gamma of the rater).
     correlation : DataFrame
-        ``judge``, ``leaderboard`` (``plain`` / ``length-controlled``), ``statistic``
+        ``judge``, ``leaderboard`` (``plain``, ``length-controlled`` and the paired
+        difference ``length-controlled - plain``), ``statistic``
         (Spearman's rho with the people's plain scores over the models both rank),
         ``estimate``, ``ci_low``, ``ci_high``, ``n_models``.
 
@@ -170,11 +171,14 @@ def length_controlled_leaderboard(
 
     def correlations(f) -> dict[tuple[str, str], float]:
         ref = f[name][0]
-        return {
-            (j, kind): spearman(f[j][k], ref)
-            for j in judges
-            for k, kind in ((0, "plain"), (1, "length-controlled"))
-        }
+        out = {}
+        for j in judges:
+            out[(j, "plain")] = spearman(f[j][0], ref)
+            out[(j, "length-controlled")] = spearman(f[j][1], ref)
+            out[(j, "length-controlled - plain")] = (
+                out[(j, "length-controlled")] - out[(j, "plain")]
+            )
+        return out
 
     base = fits(None)
     starts = {r: (np.nan_to_num(p), np.r_[np.nan_to_num(lc), g]) for r, (p, lc, g) in base.items()}
@@ -191,7 +195,7 @@ def length_controlled_leaderboard(
     for (j, kind), est in point.items():
         level = opts["confidence_level"]
         lo, hi, _ = bias_corrected_interval(est, draws[(j, kind)], confidence_level=level)
-        k = 0 if kind == "plain" else 1
+        k = 0 if kind == "plain" else 1  # the difference: models of the length-controlled fit
         n = int(np.sum(np.isfinite(base[j][k]) & np.isfinite(base[name][0])))
         rows.append([j, kind, "spearman", est, float(lo), float(hi), n])
     corr = pd.DataFrame(
