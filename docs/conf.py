@@ -8,7 +8,10 @@ if a page would fetch anything from another host. Generated at build time, git-i
 """
 
 import sys
+import warnings
 from pathlib import Path
+
+from sphinx.util import logging as sphinx_logging
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -39,6 +42,22 @@ autodoc_typehints = "none"  # numpydoc's Parameters sections carry the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+
+# numpydoc reports a docstring it cannot parse (e.g. an unknown section, whose text it then
+# drops) as a Python UserWarning, shown once per process: make each one a Sphinx warning.
+_numpydoc_log = sphinx_logging.getLogger("numpydoc")
+_showwarning = warnings.showwarning
+
+
+def _route_numpydoc(message, category, filename, lineno, file=None, line=None):
+    if "numpydoc" in str(filename):
+        _numpydoc_log.warning("numpydoc: %s", message, type="workbench", subtype="numpydoc")
+    else:
+        _showwarning(message, category, filename, lineno, file, line)
+
+
+warnings.filterwarnings("always", category=UserWarning, module="numpydoc")
+warnings.showwarning = _route_numpydoc
 
 # --- notebooks (myst-nb): the committed outputs, never executed here
 nb_execution_mode = "off"
