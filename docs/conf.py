@@ -77,4 +77,5 @@ html_theme_options = {
     "navbar_end": ["theme-switcher"],
 }
 html_show_sourcelink = False
+html_sidebars = {"reproduced": []}  # the wide table gets the full width
 html_static_path = []
