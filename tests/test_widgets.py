@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 from plotly.callbacks import Points
+from traitlets import TraitError
 
 import workbench
 from workbench import annotations, schema, widgets
@@ -396,9 +397,9 @@ def test_explorer_rejects_bad_arguments(annotation_store):
         Explorer(toy(), store=annotation_store, dataset="other")
     with pytest.raises(ValueError, match="resolve"):
         Explorer(toy(), store=annotation_store, resolve="majority")
-    rating = toy().assign(protocol="rating", label=None, order=None, score=1.0)
-    with pytest.raises(ValueError, match="protocol"):
-        Explorer(schema.conform(rating), store=annotation_store)
+    mixed = toy().assign(protocol=["rating"] + ["pairwise"] * (len(toy()) - 1))
+    with pytest.raises(ValueError, match="protocol"):  # one protocol per dataset
+        Explorer(mixed, store=annotation_store)
 
 
 def test_explorer_reads_env_table(tmp_path, monkeypatch, annotation_store):
@@ -535,12 +536,24 @@ def test_judge_without_overlap_is_named_not_drawn(annotation_store):
     df = toy_table(pairwise={"human": "AA..", "J/Vanilla": "AB..", "K/Vanilla": "..AB"})
     ex = Explorer(df, store=annotation_store, n_resamples=50)
     assert bars(ex) == [("J/Vanilla", [0.5])]
+    # K shares no item with any reference: not offered, and the reference tooltip says so
+    assert list(ex.judges.options) == ["J"]
+    assert "Judges not offered (no item in common with any reference): K/Vanilla" in (
+        ex.reference.tooltip
+    )
+    with pytest.raises(TraitError):
+        ex.judges.value = ("K",)
+    # a reference that shares items with only some chosen judges: the others are named
+    two = toy_table(
+        pairwise={"human": "AA..", "gold": "AAAB", "J/Vanilla": "AB..", "K/Vanilla": "..AB"}
+    )
+    ex = Explorer(two, store=annotation_store, n_resamples=50, reference="human")
+    ex.judges.value = ("J", "K")
+    assert bars(ex) == [("J/Vanilla", [0.5])]
+    assert "not drawn (no item in common with the reference): K/Vanilla" in ex.status.value
     ex.judges.value = ("K",)
     assert_empty_chart(ex, "toy")
     assert "no chosen judge rater shares an item with the reference human" in ex.status.value
-    ex.judges.value = ("J", "K")  # K is named in the status, J drawn
-    assert bars(ex) == [("J/Vanilla", [0.5])]
-    assert "not drawn (no item in common with the reference): K/Vanilla" in ex.status.value
 
 
 def test_nan_estimate_is_drawn_with_its_note(annotation_store):

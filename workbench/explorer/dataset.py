@@ -22,13 +22,8 @@ RESOLVE_RULES = vocab.RULES
 """Rules for judgments made in both presentation orders (:data:`workbench.vocab.RULES`)."""
 
 
-CAUSES = vocab.CAUSES
-"""Causes offered by the annotation form (:data:`workbench.vocab.CAUSES`)."""
-
-RESOLVE_RULES = vocab.RULES
-"""Rules for judgments made in both presentation orders (:data:`workbench.vocab.RULES`)."""
-
-
+PROTOCOLS = ("pairwise", "binary", "rating")
+"""Protocols the explorer shows (one dataset of one protocol at a time)."""
 OVERALL = vocab.OVERALL
 TEXT_COLUMNS = (
     "prompt",
@@ -53,6 +48,32 @@ SAME_FOOTING_HELP = (
     f"comparable. The item queue and reference-based slices use the per-item majority of "
     f"all annotators ({MAJORITY})."
 )
+
+
+def judged(df: pd.DataFrame) -> pd.Series:
+    """Rows that carry a judgment: a label, or a score (ratings).
+
+    >>> judged(pd.DataFrame({"label": ["A", None, None], "score": [None, 3.0, None]})).tolist()
+    [True, True, False]
+    """
+    out = df["label"].notna()
+    if "score" in df:
+        out |= pd.to_numeric(df["score"], errors="coerce").notna()
+    return out
+
+
+def unit_key(df: pd.DataFrame) -> pd.Series:
+    r"""``item_id`` and ``criterion`` as one string: a judge and a reference pair on both.
+
+    (HANNA's metrics score ``overall``, its annotators six other criteria: no pair.)
+
+    >>> unit_key(pd.DataFrame({"item_id": ["1", "1"], "criterion": ["x", None]})).tolist()
+    ['1\x1fx', '1\x1f']
+    """
+    item = df["item_id"].astype(str)
+    if "criterion" not in df:
+        return item
+    return item + "\x1f" + df["criterion"].astype("string").fillna("").astype(str)
 
 
 def majority_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -110,10 +131,10 @@ class Dataset:
         if missing:
             raise ValueError(f"data: dataset {name!r} lacks column(s) {missing}")
         protocols = set(df["protocol"].astype(str).unique())
-        if len(protocols) != 1 or not protocols <= {"pairwise", "binary"}:
+        if len(protocols) != 1 or not protocols <= set(PROTOCOLS):
             raise ValueError(
                 f"data: dataset {name!r} has protocol(s) {sorted(protocols)}; the explorer shows "
-                "one pairwise or binary dataset at a time (ratings: use workbench.agreement)"
+                f"one dataset of one protocol at a time ({', '.join(PROTOCOLS)})"
             )
         if check:
             check_user_table(df, name)
@@ -123,8 +144,9 @@ class Dataset:
         people = df["rater"].astype(str).str.match(r"human:(?!majority$)") & df[
             "rater_kind"
         ].astype(str).eq("human")
-        voted = df.loc[people & df["label"].notna(), ["item_id", "rater"]]
-        per_item = voted.groupby("item_id", observed=True)["rater"].nunique()
+        voted = df.loc[people & judged(df)]
+        per_item = voted.groupby(unit_key(voted), observed=True)["rater"].nunique()
+        annotators = sorted(voted["rater"].astype(str).unique())
         self.same_footing = bool((per_item >= 2).any())
         """Items with two or more individual annotators: :data:`SAME_FOOTING` is offered."""
         self.majority_added = self.same_footing and not df["rater"].astype(str).eq(MAJORITY).any()
@@ -138,11 +160,14 @@ class Dataset:
         self.rows_by_item = self.full.groupby("item_id", sort=False, observed=True).indices
         kind = self.judgments.groupby("rater", observed=True)["rater_kind"].first().astype(str)
         self.judges = sorted(kind.index[kind.isin(vocab.JUDGE_KINDS)])
-        labelled = self.judgments.loc[self.judgments["label"].notna(), ["rater", "item_id"]]
+        self.kind_of: dict[str, str] = {str(r): str(k) for r, k in kind.items()}
+        """Rater -> rater_kind."""
+        labelled = self.judgments.loc[judged(self.judgments)]
+        units = unit_key(labelled)
         self.items_of: dict[str, frozenset] = {
-            str(r): frozenset(ids.astype(str))
-            for r, ids in labelled.groupby("rater", observed=True)["item_id"]
+            str(r): frozenset(ids) for r, ids in units.groupby(labelled["rater"], observed=True)
         }
+        """Rater -> its judged units (item and criterion: :func:`unit_key`)."""
         if self.same_footing:
             self.items_of[SAME_FOOTING] = frozenset(per_item.index[per_item >= 2].astype(str))
         raters = list(kind.index[kind.isin(["human", "gold"])])
@@ -157,6 +182,18 @@ class Dataset:
             self.references = candidates
         self.omitted_references = [r for r in candidates if r not in self.references]
         """References without an item in common with any judge (not offered)."""
+        if self.references:  # and only judges that share an item with some reference
+            self.unpaired_judges = [
+                j for j in self.judges if not any(self.overlap(r, [j]) for r in self.references)
+            ]
+            self.judges = [j for j in self.judges if j not in self.unpaired_judges]
+        else:
+            self.unpaired_judges = []
+        """Judges without an (item, criterion) in common with any reference (not offered)."""
+        self.criteria = sorted(self.judgments["criterion"].dropna().astype(str).unique())
+        """The criteria judged (several: each bar is one criterion, see ``model.criterion_slice``)."""
+        self.annotators = annotators
+        """The individual ``human:<id>`` annotators."""
         self.slices = slice_dimensions(self.full, self.judgments)
         self.slice_maps: dict[tuple, pd.Series] = {}  # computed slice dimensions (Explorer)
         pairs = self.judgments[["rater", "strategy"]].dropna().astype(str).drop_duplicates()
@@ -168,7 +205,7 @@ class Dataset:
 
     def overlap(self, reference: str, raters: Iterable[str]) -> bool:
         """Do ``raters`` (judge rater ids) share a labelled item with ``reference``?"""
-        ref = self.items_of.get(reference, frozenset())
+        ref = self.items_of.get(reference, frozenset())  # units: item and criterion
         return any(not ref.isdisjoint(self.items_of.get(r, ())) for r in raters)
 
     def default_reference(self, raters: Sequence[str]) -> str | None:
@@ -183,6 +220,15 @@ class Dataset:
 
     def judge_models(self) -> list[str]:
         return sorted({schema.judge_name(j) for j in self.judges})
+
+    def default_model(self) -> str | None:
+        """The judge model drawn first: the first with an LLM rater, else the first.
+
+        (HANNA lists 72 metrics before its LLMs: a metric is not the first thing to show.)
+        """
+        llm = sorted({schema.judge_name(j) for j in self.judges if self.kind_of.get(j) == "llm"})
+        models = llm or self.judge_models()
+        return models[0] if models else None
 
     def raters_of(self, models: Iterable[str]) -> list[str]:
         """Judge rater ids of the judge models ``models`` (every strategy)."""
@@ -208,13 +254,24 @@ def rater_reference(reference: str | None) -> str | None:
     return MAJORITY if reference == SAME_FOOTING else reference
 
 
-def reference_title(reference: str | None) -> str:
-    """How a reference value is named on screen.
+def reference_title(reference: str | None, protocol: str | None = None) -> str:
+    """How a reference value is named on screen (ratings: the others' mean).
 
     >>> reference_title("others"), reference_title("human:majority")
     ("others' majority (same footing as the ceiling)", 'human:majority')
+    >>> reference_title("others", "rating"), reference_title("human:majority", "rating")
+    ("others' mean (same footing as the ceiling)", 'human:majority (the annotators’ mean)')
     """
-    return SAME_FOOTING_LABEL if reference == SAME_FOOTING else str(reference)
+    rating = protocol == "rating"
+    if reference == SAME_FOOTING:
+        return (
+            SAME_FOOTING_LABEL.replace(vocab.OTHERS, vocab.OTHERS_MEAN)
+            if rating
+            else SAME_FOOTING_LABEL
+        )
+    if rating and reference == MAJORITY:
+        return f"{MAJORITY} (the annotators’ mean)"
+    return str(reference)
 
 
 def read_env_data() -> pd.DataFrame | None:

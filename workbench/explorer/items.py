@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from .. import vocab
 from .chart import queue_label
@@ -27,6 +28,7 @@ from .layout import (
 from .model import (
     FLAG_TO_PROBE,
 )
+from .points import points_figure
 from .render import CSS, annotations_html, esc, item_html, message_html, suggestions_html
 
 
@@ -86,6 +88,7 @@ class ItemsView:
             self._hold = False
         self.queue_title.value = "<b>Items</b>: click a bar (or pick it above and Show items)"
         self.viewer.value = CSS + "<i>No item open.</i>"
+        self._draw_points(None)
         self.form.close()
         self._show_form()
 
@@ -136,11 +139,45 @@ class ItemsView:
             f"<b>{len(queue)} items</b>{more} ({esc(what)}; slice {esc(slice_value)}), "
             "most surprising first"
         )
+        self._draw_points(queue)
         if options:
             self.queue_select.value = options[0][1]  # opens it
         else:
             self.viewer.value = CSS + "<i>No disagreeing items in this bar.</i>"
         return self.queue
+
+    def _draw_points(self, gaps: pd.DataFrame | None) -> None:
+        """A rating judge's items as points (hidden for other bars or when ``gaps`` is None)."""
+        old = self.points.children
+        shown = (
+            gaps is not None
+            and self.selection is not None
+            and not self.selection[1].startswith(CEILING)
+            and self.data.protocol == "rating"
+        )
+        if not shown:
+            self.points.children = []
+            self.points_box.layout.display = "none"
+        else:
+            fig = go.FigureWidget(
+                points_figure(
+                    gaps,
+                    judge=self.selection[1],
+                    reference=rater_reference(self.reference.value) or "",
+                    view=self.points_view.value,
+                )
+            )
+            for trace in fig.data:
+                trace.on_click(self._on_point_click)
+            self.points.children = [fig]
+            self.points_box.layout.display = "flex"
+        for widget in old:
+            widget.close()
+
+    def _on_point_click(self, trace: Any, points: Any, state: Any = None) -> None:
+        """Plotly click on a point: open that item."""
+        if points.point_inds:
+            self.open_item(str(trace.customdata[points.point_inds[0]][0]))
 
     def open_item(self, item_id: str) -> None:
         """Show one item in the viewer and prepare the annotation form for it."""

@@ -89,6 +89,16 @@ def build_chart_and_items(ex: Any) -> None:
         style={"button_width": "150px"},
     )
     ex.viewer = W.HTML(CSS + "<i>No item open.</i>", layout=lay(width="100%"))
+    # rating datasets: the clicked judge's items as points (explorer.points)
+    ex.points_view = W.ToggleButtons(
+        options=[("judge vs people", "scatter"), ("Bland–Altman", "bland_altman")],
+        value="scatter",
+        style={"button_width": "130px"},
+        tooltip="Scatter: scores per item (jittered). Bland–Altman: difference vs mean, "
+        "with the judge's bias and 95% limits of agreement",
+    )
+    ex.points = W.Box([], layout=lay(width="100%"))
+    ex.points_box = W.VBox([ex.points_view, ex.points], layout=lay(display="none"))
 
 
 def build_form(ex: Any) -> None:
@@ -174,7 +184,8 @@ def arrange(ex: Any) -> None:
         layout=lay(flex="0 0 330px", width="330px", padding="0 0 0 10px"),
     )
     item = W.VBox(
-        [ex.text_mode, ex.viewer], layout=lay(flex="1 1 auto", min_width="0", width="auto")
+        [ex.points_box, ex.text_mode, ex.viewer],
+        layout=lay(flex="1 1 auto", min_width="0", width="auto"),
     )
     ex.widget = W.VBox(
         [controls, top, W.HBox([item, form])],

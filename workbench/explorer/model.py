@@ -136,6 +136,39 @@ def empty_table() -> pd.DataFrame:
     )
 
 
+CRITERION_SEP = " · "
+"""Between a slice value and a criterion in a bar's x value (several criteria)."""
+
+
+def criterion_slice(slice_value: pd.Series, criterion: pd.Series) -> pd.Series:
+    """A bar's x value when a table has several criteria: ``criterion`` or ``slice · criterion``.
+
+    >>> criterion_slice(pd.Series(["overall", "x"]), pd.Series(["fluency", "fluency"])).tolist()
+    ['fluency', 'x · fluency']
+    """
+    crit = criterion.astype("string").fillna("")
+    s = slice_value.astype("string")
+    return (
+        s.where(s != OVERALL, "").str.cat(crit, sep=CRITERION_SEP).str.removeprefix(CRITERION_SEP)
+    )
+
+
+def split_criterion(value: str, criteria: list[str]) -> tuple[str, str | None]:
+    """Undo :func:`criterion_slice`: (slice value, criterion or None).
+
+    >>> split_criterion("x · fluency", ["fluency"]), split_criterion("fluency", ["fluency"])
+    (('x', 'fluency'), ('overall', 'fluency'))
+    >>> split_criterion("x", ["fluency"])
+    ('x', None)
+    """
+    for c in sorted(criteria, key=len, reverse=True):
+        if value == c:
+            return OVERALL, c
+        if value.endswith(CRITERION_SEP + c):
+            return value[: -len(CRITERION_SEP + c)], c
+    return value, None
+
+
 def normalize_table(table: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
     """Add ``slice`` (``overall`` when unsliced) and ``is_ceiling`` to an agreement table."""
     out = table.copy()
@@ -143,6 +176,8 @@ def normalize_table(table: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
         out["slice"] = out[by[0]].astype("string")
     else:
         out["slice"] = OVERALL
+    if "criterion" in out and out["criterion"].nunique(dropna=True) > 1:
+        out["slice"] = criterion_slice(out["slice"], out["criterion"])
     judge = out["judge"].astype("string")
     if "kind" in out:
         ceiling = out["kind"].astype(str).eq("ceiling")

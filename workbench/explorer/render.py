@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ CSS = """
 .wb-table {border-collapse: collapse; font-size: 12.5px;}
 .wb-table td, .wb-table th {border: 1px solid #ddd; padding: 2px 6px; text-align: left;}
 .wb-tag {display: inline-block; background: #eef; border-radius: 3px; padding: 0 4px; margin: 1px;}
+.wb-why {margin-top: 2px; color: #444;}
 </style>
 """
 
@@ -118,6 +119,32 @@ def esc(value: object) -> str:
     return html.escape(str(value))
 
 
+def verdict_text(row: Any) -> str:
+    """A judgment as shown: its label, else its score (ratings), else the unparsed raw text.
+
+    The criterion is named when the row has one other than ``overall``.
+
+    >>> verdict_text(pd.Series({"label": None, "score": 4.0, "criterion": "coherence"}))
+    'coherence: 4'
+    >>> verdict_text(pd.Series({"label": "A", "criterion": "overall"}))
+    'A'
+    >>> verdict_text(pd.Series({"label": None, "score": None, "raw": "??"}))
+    'unparsed: ??'
+    """
+    label = row.get("label")
+    score = row.get("score")
+    if label is not None and pd.notna(label):
+        text = str(label)
+    elif score is not None and pd.notna(score):
+        text = f"{float(score):g}"
+    else:
+        return f"unparsed: {row.get('raw')}"
+    criterion = row.get("criterion")
+    if criterion is not None and pd.notna(criterion) and str(criterion) != "overall":
+        text = f"{criterion}: {text}"
+    return text
+
+
 def item_html(
     rows: pd.DataFrame,
     *,
@@ -188,8 +215,10 @@ def item_html(
     humans = rows[kind.isin(["human", "gold"])]
     if len(humans):
         cells = "".join(
-            f"<tr><td>{esc(r['rater'])}</td><td>{esc(r['label'])}</td></tr>"
-            for _, r in humans.sort_values("rater").iterrows()
+            f"<tr><td>{esc(r['rater'])}</td><td>{esc(verdict_text(r))}</td></tr>"
+            for _, r in humans.sort_values(
+                ["rater", "criterion"] if "criterion" in humans else "rater"
+            ).iterrows()
         )
         out.append(
             "<div class='wb-h'>Human labels</div><table class='wb-table'>"
@@ -204,6 +233,8 @@ def item_html(
         extra = "".join(f"<span class='wb-tag'>{esc(f)}</span>" for f in flags)
         if "surprise" in dict(tags):
             extra += f" surprise {esc(round(float(dict(tags)['surprise']), 3))}"
+        if dict(tags).get("why"):
+            extra += f"<div class='wb-why'>Why surprising: {esc(dict(tags)['why'])}</div>"
         if extra:
             out.append(f"<div class='wb-h'>Probe tags</div><div>{extra}</div>")
     judges = rows[kind.isin(vocab.JUDGE_KINDS)]
@@ -225,7 +256,7 @@ def item_html(
                 if order == "BA"
                 else "order unknown"
             )
-            label = r["label"] if pd.notna(r["label"]) else f"unparsed: {r.get('raw')}"
+            label = verdict_text(r)
             cells.append(
                 f"<tr><td>{esc(r['rater'])}</td><td>{esc(shown)}</td><td>{esc(label)}</td></tr>"
             )

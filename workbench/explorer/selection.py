@@ -15,11 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import model
+from . import model, surprise
 from .chart import some
 from .dataset import (
     CEILING,
     MAJORITY,
+    PROTOCOLS,
+    SAME_FOOTING,
     SAME_FOOTING_HELP,
     Dataset,
     data_version,
@@ -200,7 +202,7 @@ class ExplorerModel:
         if not raters:
             raise ValueError(
                 f"no chosen judge rater shares an item with the reference "
-                f"{reference_title(reference)} ({some(unpaired)}); pick another judge or "
+                f"{reference_title(reference, self.data(sel.dataset).protocol)} ({some(unpaired)}); pick another judge or "
                 "reference"
             )
         if sel.slice_by in PER_JUDGE:
@@ -240,11 +242,17 @@ class ExplorerModel:
 
         ``judge``: a judge rater or ``"human ceiling"`` (``"human ceiling · <rater>"``
         for per-judge slices; then the items on which the humans split). One row per
-        item, sorted by ``surprise`` (descending). ``busy(what)`` wraps the search
+        item, most surprising first (:mod:`workbench.explorer.surprise`: the
+        documented score, the evidence breaking ties, and a ``why`` line; for ratings
+        the judge-reference gap in standard units). ``busy(what)`` wraps the search
         (the view's progress indicator).
         """
         data = self.data(sel.dataset)
         df = data.full
+        if len(data.criteria) > 1:  # the bar's x value names its criterion
+            slice_value, criterion = model.split_criterion(str(slice_value), data.criteria)
+            if criterion is not None:
+                df = df[df["criterion"].astype(str) == criterion]
         ceiling = judge.startswith(CEILING)
         if not ceiling and judge not in data.judges:
             raise ValueError(f"judge: {judge!r} is not a judge of {data.name!r}")
@@ -261,10 +269,19 @@ class ExplorerModel:
         with busy("finding disagreements"):
             if ceiling:
                 queue = model.human_splits(df)
+            elif data.protocol == "rating":
+                queue = surprise.rating_gaps(df, judge=judge, reference=reference)
             else:
-                rows = df[df["rater"].isin([judge, reference])]
-                queue = model.disagreements(rows, judge=judge, reference=reference)
-        if "surprise" in queue:
+                # the same footing's stand-in is one rater; the annotators themselves
+                # say how unanimous people were (the surprise score's first factor)
+                refs: str | list[str] = reference
+                if sel.reference == SAME_FOOTING:
+                    refs = [r for r in data.annotators if r in set(df["rater"].astype(str))]
+                rows = df[df["rater"].isin([judge, *([refs] if isinstance(refs, str) else refs)])]
+                queue = surprise.order_disagreements(
+                    model.disagreements(rows, judge=judge, reference=refs)
+                )
+        if "surprise" in queue and "why" not in queue:
             queue = queue.sort_values("surprise", ascending=False, kind="stable")
         # one entry per item (multi-turn / multi-criterion items have several units)
         return queue.drop_duplicates("item_id").reset_index(drop=True)
@@ -277,7 +294,7 @@ def dataset_names(
     """The explorer's ``data`` argument as (tables passed in, dataset names, from the env).
 
     ``data`` None: the table named by ``WORKBENCH_EXPLORER_DATA``, else ``datasets``,
-    else the registered pairwise and binary datasets. A table is split by its
+    else the registered pairwise, binary and rating datasets. A table is split by its
     ``dataset`` column.
 
     Examples
@@ -311,7 +328,7 @@ def dataset_names(
         from .. import loaders
 
         reg = loaders.datasets(counts=False)
-        names = reg.loc[reg["protocol"].isin(["pairwise", "binary"]), "name"].tolist()
+        names = reg.loc[reg["protocol"].isin(list(PROTOCOLS)), "name"].tolist()
     if not names:
         raise ValueError("data: nothing to explore (no dataset)")
     return tables, names, from_env
@@ -333,5 +350,11 @@ def reference_help(data: Dataset) -> str:
             "Not offered (no item in common with the judges): "
             + ", ".join(data.omitted_references[:5])
             + (" …" if len(data.omitted_references) > 5 else "")
+        )
+    if data.unpaired_judges:
+        parts.append(
+            "Judges not offered (no item in common with any reference): "
+            + ", ".join(data.unpaired_judges[:5])
+            + (f" … ({len(data.unpaired_judges)} in all)" if len(data.unpaired_judges) > 5 else "")
         )
     return " ".join(parts) or "The human (or gold) labels the judges are compared with."

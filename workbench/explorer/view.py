@@ -29,6 +29,7 @@ from .chart import bar_summary, bar_traces, fmt, plotly_text, some
 from .dataset import (
     MAJORITY,
     OVERALL,
+    PROTOCOLS,
     RESOLVE_RULES,
     SAME_FOOTING,
     SAME_FOOTING_HELP,
@@ -115,7 +116,7 @@ class Explorer(ItemsView):
         rng: int = 0,
         progress_after: float = 1.0,
     ):
-        known = {s for p in ("pairwise", "binary") for s in statistics(p)}
+        known = {s for p in PROTOCOLS for s in statistics(p)}
         if statistic not in known:
             raise ValueError(f"statistic: expected one of {sorted(known)}, got {statistic!r}")
         if resolve not in RESOLVE_RULES:
@@ -174,6 +175,7 @@ class Explorer(ItemsView):
         self.show_button.on_click(lambda _: self._on_show_button())
         self.queue_select.observe(self._on_queue, names="value")
         self.text_mode.observe(lambda _: self._render_item(), names="value")
+        self.points_view.observe(lambda _: self._draw_points(self.queue), names="value")
         self.save_button.on_click(lambda _: self.save())
         self.withdraw_button.on_click(lambda _: self.withdraw())
         self.apply_button.on_click(lambda _: self.apply_suggestions())
@@ -286,12 +288,13 @@ class Explorer(ItemsView):
             self.tags.rows = max(2, min(len(self.tags.options), 6))
             self.resolve.disabled = not data.two_orders
             models = data.judge_models()
-            chosen = [j for j in (judges or []) if j in models] or models[:1]
+            first = data.default_model()
+            chosen = [j for j in (judges or []) if j in models] or ([first] if first else [])
             set_choices(self.judges, models, tuple(chosen))
             self._update_strategies(reset=True)
             set_choices(
                 self.reference,
-                [(reference_title(r), r) for r in data.references],
+                [(reference_title(r, data.protocol), r) for r in data.references],
                 reference or data.default_reference(data.raters_of(chosen)),
             )
             self.reference.tooltip = reference_help(data)
@@ -442,6 +445,16 @@ class Explorer(ItemsView):
             return "no human or gold reference that shares items with the judges"
         return "no comparable judgments"
 
+    def _reference_name(self, *, short: bool = False) -> str:
+        """The chosen reference as shown on screen (ratings: the others' *mean*)."""
+        try:
+            protocol = self.data.protocol
+        except Exception:  # noqa: BLE001 - a dataset that failed to load has no protocol
+            protocol = None
+        if short and self.reference.value == SAME_FOOTING:
+            return vocab.OTHERS_MEAN if protocol == "rating" else vocab.OTHERS
+        return reference_title(self.reference.value, protocol)
+
     def _describe(self, table: pd.DataFrame) -> str:
         """The status line: dataset, reference, each bar's number (NaN: an em dash and why)."""
         judges = table[~table["is_ceiling"]]
@@ -462,7 +475,7 @@ class Explorer(ItemsView):
         )
         head = (
             f"<b>{esc(self.data.name)}</b> · {len(drawn)} judge rater(s) vs "
-            f"<b>{esc(vocab.OTHERS if reference == SAME_FOOTING else reference)}</b>{footing} · up to "
+            f"<b>{esc(self._reference_name(short=True))}</b>{footing} · up to "
             f"{fmt(n, 0)} items per bar · 95% bootstrap CI ({self.n_resamples} resamples) · "
             f"{ceiling}"
         )
@@ -486,7 +499,7 @@ class Explorer(ItemsView):
         if self.slice_by.value not in (OVERALL, None):
             layout["xaxis"]["title"] = dict(text=plotly_text(self.slice_by.value, 60))
         if title is None:
-            title = f"{self.dataset.value}: agreement with {reference_title(self.reference.value)}"
+            title = f"{self.dataset.value}: agreement with {self._reference_name()}"
         layout["title"] = dict(
             text=plotly_text(title, 90),
             font=dict(size=14),
