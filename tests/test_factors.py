@@ -181,3 +181,20 @@ def test_length_diff_bins_edges_and_validation():
 def test_quantile_bins_equal_counts():
     b = factors.quantile_bins(pd.Series(range(100)), q=4)
     assert b.value_counts().tolist() == [25, 25, 25, 25]
+
+
+def test_model_family_of_pandalms_base_models():
+    # PandaLM's five models (Wang et al. 2023, Table 1): Cerebras-GPT is Cerebras's own
+    # pretraining, not OpenAI's, whatever its name; BLOOM is BigScience's; OPT is Meta's.
+    names = [
+        "cerebras-gpt-6.7B",
+        "bloom-7b",
+        "opt-7b",
+        "llama-7b",
+        "pythia-6.9b",
+        "gpt-4",
+        "adopt-x",
+    ]
+    assert factors.model_family(names).tolist() == [
+        "cerebras", "bigscience", "meta", "meta", "eleutherai", "openai", pd.NA,
+    ]  # fmt: skip

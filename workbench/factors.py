@@ -111,6 +111,9 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     (r"stablelm", "stability"),
     (r"redpajama", "together"),
     (r"fastchat-t5|flan|\bt5\b", "google"),
+    (r"cerebras", "cerebras"),
+    (r"bloom", "bigscience"),
+    (r"(?:^|[^a-z])opt(?:[^a-z]|$)", "meta"),
     (r"gpt|chatgpt|openai|davinci", "openai"),
     (r"claude|anthropic", "anthropic"),
     (r"palm|bison|gemini|gemma|bard|google", "google"),
@@ -139,12 +142,13 @@ developer for API models (``gpt-4*``, ``gpt-3.5*``, ``ChatGPT``, ``GPT 4`` ->
 ``openai``; ``claude*`` -> ``anthropic``; ``palm-2``, ``PaLM 2 Bison``, ``Gemma``
 -> ``google``), the base model's developer for open fine-tunes (Vicuna,
 Alpaca, Koala, Guanaco, WizardCoder, JtJ ``llama2-*`` -> ``meta``;
-FastChat-T5 -> ``google``; Dolly v2, Open-Assistant Pythia, GPT-NeoXT ->
+FastChat-T5 -> ``google``; Cerebras-GPT -> ``cerebras`` (not OpenAI's, whatever the
+name says); BLOOM -> ``bigscience``; OPT -> ``meta``; Dolly v2, Open-Assistant Pythia, GPT-NeoXT ->
 ``eleutherai``). Judges fine-tuned *for judging* (JudgeLM, PandaLM) are their
 own family so that they never count as favouring their base model's outputs.
 Patterns are matched case-insensitively on the name (a ``<judge>/<strategy>``
 rater id is cut at ``/``); an unmatched name gives NA. Order matters: the
-specific patterns (``gpt-neox``, ``fastchat-t5``, ``stablelm``) come before the
+specific patterns (``gpt-neox``, ``fastchat-t5``, ``stablelm``, ``cerebras``) come before the
 generic ones (``gpt``, ``vicuna``/``fastchat``, ``open-assistant``).
 """
 

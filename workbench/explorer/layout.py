@@ -76,8 +76,7 @@ def build_chart_and_items(ex: Any) -> None:
 
     ex.bar = W.Dropdown(options=[], description="Bar", style=desc, layout=lay(width="100%"))
     ex.show_button = W.Button(
-        description="Show items",
-        icon="list",
+        description="☰ Show items",
         tooltip="List the disagreeing items behind the selected bar",
     )
     ex.queue_select = W.Select(options=[], rows=9, layout=lay(width="100%"))
@@ -118,8 +117,7 @@ def build_form(ex: Any) -> None:
     )
     ex.suggested = W.HTML("")
     ex.apply_button = W.Button(
-        description="Apply suggested tags",
-        icon="plus",
+        description="+ Apply suggested tags",
         disabled=True,
         tooltip="Add the tags the disagreement flags suggest to the chosen bias tags",
     )
@@ -132,9 +130,9 @@ def build_form(ex: Any) -> None:
         layout=lay(width="100%"),
     )
     ex.save_button = W.Button(
-        description="Save annotation", button_style="primary", icon="check", disabled=True
+        description="✓ Save annotation", button_style="primary", disabled=True
     )
-    ex.withdraw_button = W.Button(description="Withdraw", icon="undo", disabled=True)
+    ex.withdraw_button = W.Button(description="↶ Withdraw", disabled=True)
     ex.form_status = W.HTML("")
     ex.item_annotations = W.HTML("")
 
