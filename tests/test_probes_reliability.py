@@ -422,3 +422,24 @@ def test_length_controlled_leaderboard_recovers_planted_length_slope():
     assert lc == [8, 7, 6, 5, 4, 3, 2, 1]  # m0 is the weakest
     diff = corr[corr["leaderboard"] == "length-controlled - plain"].iloc[0]
     assert diff["estimate"] >= 0
+
+
+def test_deferral_curve_recovers_the_value_of_informative_confidence():
+    from workbench.probes import synthetic
+
+    t = synthetic.stated_confidence(n_items=3000, overconfidence=0.0, seed=11)
+    t = t[t["rater"] != "overconfident"]
+    second = t[t["rater"] == "human"].assign(rater="human:2")  # a second person, always right
+    shuffled = t[t["rater"] == "calibrated"].assign(rater="shuffled")
+    shuffled["probability"] = np.random.default_rng(12).permutation(
+        shuffled["probability"].to_numpy()
+    )
+    t = pd.concat([t, second, shuffled], ignore_index=True)
+    kw = {"reference": "human", "replacement": "human:2", "fractions": [0.0, 0.5], **BOOT}
+    good = probes.deferral_curve(t, judge="calibrated", **kw).set_index("fraction")
+    blind = probes.deferral_curve(t, judge="shuffled", **kw).set_index("fraction")
+    # accuracy E[u] = 3/4; deferring the least sure half keeps u ~ U(.75, 1): .5 * .875 + .5 = .9375
+    assert covers(good.loc[0.5].rename({"agreement": "estimate"}), 0.9375)
+    # confidence without information: a random half goes to the person: .75 + .5 * .25 = .875
+    assert covers(blind.loc[0.5].rename({"agreement": "estimate"}), 0.875)
+    assert covers(good.loc[0.0], 0.75) and good.loc[0.0, "n_obs"] == 3000

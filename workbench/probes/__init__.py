@@ -114,6 +114,7 @@ from .calibration import (
     brier_score,
     calibration,
     coverage_curve,
+    deferral_curve,
     expected_calibration_error,
     reliability_table,
 )
@@ -148,6 +149,7 @@ __all__ = [
     "calibration",
     "circular_triads",
     "coverage_curve",
+    "deferral_curve",
     "disagreements",
     "expected_calibration_error",
     "implied_preferences",

@@ -35,6 +35,7 @@ __all__ = [
     "brier_score",
     "calibration",
     "coverage_curve",
+    "deferral_curve",
     "expected_calibration_error",
     "reliability_table",
 ]
@@ -418,3 +419,70 @@ def coverage_curve(
                 [j, float(c), threshold, len(kept), est.estimate, est.ci_low, est.ci_high]
             )
     return pd.DataFrame(records, columns=COVERAGE_COLUMNS)
+
+
+def deferral_curve(
+    df: pd.DataFrame,
+    *,
+    judge: str,
+    reference: str | Sequence[str],
+    replacement: str,
+    fractions: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.5),
+    n_resamples: int = 2000,
+    confidence_level: float = 0.95,
+    rng: Rng = None,
+) -> pd.DataFrame:
+    """Send the k% least confident verdicts to a person: agreement with the reference after.
+
+    The judge's verdicts with the lowest ``probability`` (a share ``k`` of them, ties in
+    table order) are replaced by the ``replacement`` rater's label on the same unit (a
+    person who is not part of ``reference``); agreement is the share of the resulting
+    verdicts equal to the reference's plurality label, on the units where the judge, the
+    replacement and the reference all have a label.
+
+    Returns
+    -------
+    DataFrame
+        ``judge``, ``fraction``, ``n_obs``, ``agreement``, ``ci_low``, ``ci_high``
+        (Wilson with one verdict per item, else the cluster bootstrap over items).
+
+    Examples
+    --------
+    >>> from workbench.testing import toy
+    >>> t = toy(binary={"human": "cccI", "human:2": "cccI", "j": "ccII"})
+    >>> t["probability"] = [None] * 8 + [0.9, 0.8, 0.6, 0.7]  # j's wrong verdict is the least sure
+    >>> deferral_curve(t, judge="j", reference="human", replacement="human:2",
+    ...                fractions=[0.0, 0.25])["agreement"].tolist()  # 3/4, then 4/4
+    [0.75, 1.0]
+    """
+    df = prepare_sampled(df, need=("probability",))
+    refs = frame.reference_raters(df, reference)
+    if replacement in refs:
+        raise ValueError(
+            f"replacement: {replacement!r} is part of the reference; pick another person"
+        )
+    ref = _references(df, reference)
+    other = reference_labels(frame.rater_rows(df, frame.reference_raters(df, replacement)))
+    opts = resampling_options(n_resamples, confidence_level, rng)
+    rows = frame.rater_rows(df, frame.select_judges(df, judge))
+    lab = rows["label"].astype("object").to_numpy(dtype=object)
+    p = rows["probability"].to_numpy(dtype=float, na_value=np.nan)
+    units = rows["_unit"].to_numpy(dtype=object)
+    r = ref.reindex(units).to_numpy(dtype=object)
+    h = other.reindex(units).to_numpy(dtype=object)
+    ok = pd.notna(lab) & ~np.isnan(p) & pd.notna(r) & pd.notna(h)
+    lab, p, r, h = lab[ok], p[ok], r[ok], h[ok]
+    clusters = rows["_cluster"].to_numpy(dtype=object)[ok]
+    order = np.argsort(p, kind="stable")
+    records = []
+    for k in fractions:
+        if not 0 <= k <= 1:
+            raise ValueError(f"fractions: expected values in [0, 1], got {k!r}")
+        sent = np.zeros(len(lab), dtype=bool)
+        sent[order[: int(np.round(k * len(lab)))]] = True
+        final = np.where(sent, h, lab)
+        est = proportion(final == r, clusters, opts, null=None) if len(lab) else empty_est()
+        records.append([judge, float(k), len(lab), est.estimate, est.ci_low, est.ci_high])
+    return pd.DataFrame(
+        records, columns=["judge", "fraction", "n_obs", "agreement", "ci_low", "ci_high"]
+    )
