@@ -138,6 +138,7 @@ from ..errors import AnnotationStoreError
 from ..errors import LoadError as LoadError
 from ..vocab import CAUSES
 from .analysis import exclude, load
+from .auditors import auditor_agreement, cause_conflicts
 from .fields import ACTIONS as ACTIONS
 from .fields import CURRENT_COLUMNS, EDITABLE, HISTORY_COLUMNS
 from .fields import FIELDS as FIELDS
@@ -154,6 +155,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "AnnotationStore",
     "AnnotationStoreError",
+    "auditor_agreement",
+    "cause_conflicts",
     "exclude",
     "load",
 ]

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import vocab
+from ..annotations import auditor_agreement, cause_conflicts
 from .chart import queue_label
 from .dataset import (
     CEILING,
@@ -29,7 +30,15 @@ from .model import (
     FLAG_TO_PROBE,
 )
 from .points import points_figure
-from .render import CSS, annotations_html, esc, item_html, message_html, suggestions_html
+from .render import (
+    CSS,
+    annotations_html,
+    auditors_html,
+    esc,
+    item_html,
+    message_html,
+    suggestions_html,
+)
 
 
 class ItemsView:
@@ -256,8 +265,31 @@ class ItemsView:
         self.save_button.disabled = not open_
         self.withdraw_button.disabled = not form.can_withdraw
         self.form_status.value = message_html(form.message, form.message_kind)
-        self.item_annotations.value = annotations_html(form.item_annotations()) if open_ else ""
+        self.item_annotations.value = self._item_annotations_html() if open_ else ""
+        self.auditors.value = self._auditors_html()
         self._mark_queue()
+
+    def _item_annotations_html(self) -> str:
+        """The item's annotations; blind mode hides the others' until this annotator saved one."""
+        current = self.form.item_annotations()
+        mine = current["annotator"].astype(str) == str(self.form.annotator)
+        if self.blind.value and not mine.any() and len(current):
+            return (
+                f"<small>{len(current)} annotation(s) by others hidden (blind mode): "
+                "save yours to see them.</small>"
+            )
+        return annotations_html(current)
+
+    def _auditors_html(self) -> str:
+        """Agreement between annotators on the causes of this dataset's disagreements."""
+        try:
+            current = self.model.store.current(dataset=self.data.name)
+        except Exception:  # noqa: BLE001 - no dataset loaded: nothing to say
+            return ""
+        return auditors_html(
+            auditor_agreement(current, n_resamples=1000, rng=0),
+            None if self.blind.value else cause_conflicts(current),
+        )
 
     def _on_annotator(self, change: dict) -> None:
         if self._hold or change["new"].strip() == self.form.annotator:

@@ -135,6 +135,13 @@ def build_form(ex: Any) -> None:
     ex.withdraw_button = W.Button(description="↶ Withdraw", disabled=True)
     ex.form_status = W.HTML("")
     ex.item_annotations = W.HTML("")
+    ex.blind = W.Checkbox(
+        value=False,
+        description="blind: hide others' annotations of an item until I save mine",
+        indent=False,
+        layout=lay(width="auto"),
+    )
+    ex.auditors = W.HTML("")
 
 
 def arrange(ex: Any) -> None:
@@ -178,6 +185,8 @@ def arrange(ex: Any) -> None:
             W.HBox([ex.save_button, ex.withdraw_button]),
             ex.form_status,
             ex.item_annotations,
+            ex.blind,
+            ex.auditors,
         ],
         layout=lay(flex="0 0 330px", width="330px", padding="0 0 0 10px"),
     )

@@ -340,3 +340,45 @@ def annotations_html(current: pd.DataFrame) -> str:
         "<div style='font-size:12px;word-break:break-word'><b>Annotations of this item</b>"
         f"<ul style='margin:2px 0;padding-left:18px'>{entries}</ul></div>"
     )
+
+
+def auditors_html(table: pd.DataFrame, conflicts: pd.DataFrame | None, limit: int = 5) -> str:
+    """Auditor agreement (:func:`workbench.annotations.auditor_agreement`) and conflicts, escaped.
+
+    ``conflicts`` None (blind mode): the conflicting causes are not listed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"statistic": ["fleiss_kappa"], "estimate": [0.2], "ci_low": [float("nan")],
+    ...     "ci_high": [float("nan")], "n_items": [2], "n_annotators": [2], "note": ["fewer than 10"]})
+    >>> auditors_html(t, None)
+    "<div style='font-size:12px'><b>Annotators on the cause</b> (2 shared disagreements, 2 annotators): Fleiss&#x27; κ 0.20 (fewer than 10)</div>"
+    """
+    from ..annotations.auditors import STATISTICS
+
+    if table.empty or int(table["n_items"].max()) == 0:
+        return ""
+    first = table.iloc[0]
+    parts = []
+    for _, r in table.iterrows():
+        est = "—" if pd.isna(r["estimate"]) else f"{float(r['estimate']):.2f}"
+        ci = (
+            f" [{float(r['ci_low']):.2f}, {float(r['ci_high']):.2f}]"
+            if pd.notna(r["ci_low"])
+            else f" ({esc(r['note'])})"
+            if r["note"]
+            else ""
+        )
+        parts.append(f"{esc(STATISTICS.get(str(r['statistic']), r['statistic']))} {est}{ci}")
+    out = (
+        f"<div style='font-size:12px'><b>Annotators on the cause</b> ({int(first['n_items'])} "
+        f"shared disagreements, {int(first['n_annotators'])} annotators): {'; '.join(parts)}"
+    )
+    if conflicts is not None and len(conflicts):
+        items = "".join(
+            f"<li>item {esc(r['item_id'])} (judge {esc(r['judge'])}): {esc(r['causes'])}</li>"
+            for _, r in conflicts.head(limit).iterrows()
+        )
+        more = f" (first {limit})" if len(conflicts) > limit else ""
+        out += f"<br>Conflicts{more}:<ul style='margin:2px 0;padding-left:18px'>{items}</ul>"
+    return out + "</div>"

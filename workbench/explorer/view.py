@@ -175,6 +175,7 @@ class Explorer(ItemsView):
         self.show_button.on_click(lambda _: self._on_show_button())
         self.queue_select.observe(self._on_queue, names="value")
         self.text_mode.observe(lambda _: self._render_item(), names="value")
+        self.blind.observe(lambda _: self._show_form(), names="value")
         self.points_view.observe(lambda _: self._draw_points(self.queue), names="value")
         self.save_button.on_click(lambda _: self.save())
         self.withdraw_button.on_click(lambda _: self.withdraw())
