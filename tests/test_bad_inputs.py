@@ -683,6 +683,78 @@ def ac2(weights: Any) -> float:
     return stats.gwet_ac2(WEIGHTS_DATA, weights=weights, categories=[1, 2, 3])
 
 
+PROBES.update(
+    {
+        "self_consistency_fractional_sample": (
+            lambda t: probe("self_consistency", PW.assign(sample=0.5)),
+            Raises(SchemaError, r"^df: row 0: field 'sample': 0.5 is not an integer >= 0"),
+        ),
+        "self_consistency_repeated_sample": (
+            lambda t: probe(
+                "self_consistency",
+                pd.concat([PW, PW.iloc[[0]]], ignore_index=True).assign(sample=1),
+            ),
+            Raises(SchemaError, r"^df: rows \[0, 36\]: duplicate key .*'sample'"),
+        ),
+        "self_consistency_one_run": (
+            lambda t: probe("self_consistency", PW),
+            NaNNote(
+                "estimate", r"^no judgment with two or more parsed samples$", bias.ProbeWarning
+            ),
+        ),
+        "calibration_without_probability": (
+            lambda t: probe("calibration", PW, reference="human"),
+            Raises(SchemaError, r"^df: missing column\(s\) \['probability'\]"),
+        ),
+        "calibration_probability_above_one": (
+            lambda t: probe("calibration", PW.assign(probability=1.5), reference="human"),
+            Raises(
+                SchemaError,
+                r"^df: row 0: field 'probability': 1.5 is not a probability in \[0, 1\]",
+            ),
+        ),
+        "calibration_all_na_probability": (
+            lambda t: probe("calibration", PW.assign(probability=np.nan), reference="human"),
+            Raises(
+                ValueError,
+                r"^calibration: reference 'human': no verdict of this judge the probe could use",
+            ),
+        ),
+        "circular_triads_no_prompt": (
+            lambda t: probe("circular_triads", PW),
+            Raises(ValueError, r"^group: row 0: field 'prompt' is NA"),
+        ),
+        "circular_triads_two_models": (
+            lambda t: probe("circular_triads", PW, group=None, reference=None),
+            NaNNote(
+                "estimate", r"^no triad of systems with three decided pairs$", bias.ProbeWarning
+            ),
+        ),
+        "implied_preferences_pairwise_rows": (
+            lambda t: probe("implied_preferences", PW, reference="human", group=None),
+            Raises(
+                ValueError, r"^implied_preferences: reference 'human': no verdict of this judge"
+            ),
+        ),
+        "mitigation_effects_unknown_mitigation": (
+            lambda t: probe("mitigation_effects", PW, reference="human", mitigations=["bogus"]),
+            Raises(
+                ValueError,
+                r"^mitigations: expected values from \['bpc', 'swap_and_tie', 'mec'\], got \['bogus'\]$",
+            ),
+        ),
+        "mitigation_effects_no_orders": (
+            lambda t: probe(
+                "mitigation_effects",
+                PW[PW["order"].ne("BA").to_numpy()].assign(order=None),
+                reference="human",
+            ),
+            NaNNote("estimate", r"^no presentation order on this judge's rows", bias.ProbeWarning),
+        ),
+    }
+)
+
+
 STATS: dict[str, tuple[Callable[[Any], Any], Expectation]] = {
     "cohen_kappa_mismatched_lengths": (
         lambda t: stats.cohen_kappa(["A", "B", "A"], ["A", "B"]),
@@ -920,7 +992,7 @@ CLI: dict[str, tuple[Callable[[Any], Any], Expectation]] = {
     ),
     "cli_out_not_a_table_file": (  # defect: wrote parquet into x.txt
         cli("load", "pandalm", "--out", "{tmp}/x.txt"),
-        Exits(2, r"argument --out: expected a \.parquet or \.csv file name"),
+        Exits(2, r"argument --out: expected a file name ending in one of \[.\.csv., .\.parquet., .\.jsonl., .\.xlsx.\], got .*x\.txt"),
     ),
     "cli_out_in_missing_folder": (  # defect: an OSError traceback
         cli("load", "pandalm", "--out", "{tmp}/no/such/folder/x.csv"),
@@ -936,7 +1008,7 @@ CLI: dict[str, tuple[Callable[[Any], Any], Expectation]] = {
     ),
     "cli_unknown_command": (
         cli("frobnicate"),
-        Exits(2, r"argument command: invalid choice: 'frobnicate'"),
+        Exits(2, r"argument COMMAND: invalid choice: 'frobnicate'"),
     ),
     "cli_unknown_flag": (
         cli("datasets", "--bogus"),

@@ -265,6 +265,8 @@ def test_load_mt_bench_fixture_fails_pinned_checksums(tmp_path, monkeypatch):
 
 def test_load_mt_bench_missing_from_staged_mirror(mirror, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATA_MIRROR", str(mirror))
+    # the mirror lacks the file: the fallback download goes to a refused local port, never out
+    monkeypatch.setenv("WORKBENCH_DATA_BASE_URL", "http://127.0.0.1:9")
     with pytest.raises(
         FileNotFoundError, match=r"mt_bench_human_judgments/data/human-00000-of-00001"
     ):

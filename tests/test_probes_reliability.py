@@ -143,7 +143,6 @@ def test_agreement_reads_the_majority_of_samples():
         agreement(df.drop(columns="sample"), statistics=["percent_agreement"], n_resamples=50)
 
 
-@pytest.mark.xfail(strict=True, reason="agreement() hook for samples not wired yet (issue #13)")
 def test_agreement_resolves_samples_itself():
     df = schema.conform(sampled_table())
     got = agreement(df, statistics=["percent_agreement"], n_resamples=50)

@@ -51,6 +51,11 @@ RATING = toy(rating={"human": [1, 2, 4, 5], "gpt-4/v": [2, 3, 5, 5]})
 
 CALLS = {  # probe -> (table, keyword arguments)
     "position_preference": (PAIRWISE, {}),
+    "self_consistency": (PAIRWISE, {"reference": "human"}),
+    "calibration": (PAIRWISE.assign(probability=0.7), {"reference": "human"}),
+    "circular_triads": (PAIRWISE, {}),
+    "implied_preferences": (RATING, {"reference": "human", "group": None}),
+    "mitigation_effects": (PAIRWISE, {"reference": "human"}),
     "length_preference": (PAIRWISE, {"reference": "human"}),
     "style_preference": (PAIRWISE, {"reference": "human"}),
     "length_regression": (PAIRWISE, {"reference": "human"}),
@@ -104,7 +109,7 @@ def test_probe_na_key_field_names_row(name):
 def test_probe_conflicting_duplicate_key_names_both_rows(name):
     df = CALLS[name][0]
     repeat = df.iloc[[0]].copy()
-    column = "score" if name == "rating_offset" else "label"
+    column = "score" if name in ("rating_offset", "implied_preferences") else "label"
     old = df[column].iloc[0]
     if column == "score":
         repeat["score"] = old + 1  # human item 0: 1 then 2

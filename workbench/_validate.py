@@ -105,8 +105,9 @@ def check_columns(df: Any, columns: Sequence[str], arg: str = "df") -> pd.DataFr
 
 # ---------------------------------------------------------------- tidy judgment tables
 
-TABLE_KEY: tuple[str, ...] = tuple(KEY)
-"""Columns that identify a row of a tidy judgment table (:data:`workbench.schema.KEY`)."""
+TABLE_KEY: tuple[str, ...] = (*KEY, "sample")
+"""Columns that identify a row of a tidy judgment table (:data:`workbench.schema.KEY`, and
+``sample`` for repeated runs: each key column only where the table has it)."""
 
 TABLE_REQUIRED: tuple[str, ...] = tuple(REQUIRED)
 """Columns :func:`check_table` requires by default, never NA (:data:`workbench.schema.REQUIRED`)."""

@@ -15,6 +15,8 @@ item_id : string
     Stable identifier, unique within the dataset. All raters, orders, turns and
     criteria of one item share it.
 protocol : {"pairwise", "binary", "rating"}
+    How the item is judged: a choice between two responses (``label`` A / B / tie),
+    a correct / incorrect verdict, or a numeric rating (``score``).
 criterion : string
     What is judged: ``overall`` unless the source rates several criteria
     (HANNA's six, ICE-Score's usefulness / execution).

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import vocab
 from .._validate import check_option
+from ..schema import resolve_samples
 from ..stats.bootstrap import Method
 from ._frame import (
     ITEM_CODE,
@@ -490,6 +491,7 @@ aggregate='mean', by=())
     >>> t[["judge", "estimate", "n_items"]].values.tolist()  # 2 of 3 items agree
     [['j', 0.6666666666666666, 3]]
     """
+    df = resolve_samples(df)  # repeated runs -> the majority of samples (none counts twice)
     protocol = protocol_of(df, check=check)
     by = check_by(df, by)
     want_ceiling, aggregate = ceiling_options(ceiling, aggregate)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import vocab
 from .._validate import check_option
+from ..schema import resolve_samples
 from ..stats.bootstrap import Method
 from ._frame import check_by, protocol_of
 from .estimate import statistic_specs
@@ -190,6 +191,7 @@ def agreement(
             ceiling_items=ceiling_items,
             cluster=cluster,
         )
+    df = resolve_samples(df)  # repeated runs -> the majority of samples (none counts twice)
     protocol = protocol_of(df)
     by = check_by(df, by)
     want_ceiling, aggregate = ceiling_options(ceiling, aggregate)

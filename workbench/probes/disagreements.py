@@ -51,15 +51,12 @@ def disagreements(
     verdicts differs from the reference's plurality label (items whose
     reference votes split evenly have no plurality label and are left out).
 
-    Columns
-    -------
-    ``dataset, item_id, criterion, turn, subset, judge``
+    Columns of the result: ``dataset, item_id, criterion, turn, subset, judge``;
     ``reference_label``, ``n_reference`` (votes), ``reference_share`` (share of
-        votes for the plurality label)
-    ``judge_labels`` (the judge's verdicts, ``AB=..;BA=..`` or the single one),
-    ``judge_disagree_share`` (share of the judge's parsed verdicts that differ
-        from the reference)
-    Explanation flags (boolean, NA where not applicable):
+    votes for the plurality label); ``judge_labels`` (the judge's verdicts,
+    ``AB=..;BA=..`` or the single one), ``judge_disagree_share`` (share of the
+    judge's parsed verdicts that differ from the reference); explanation flags
+    (boolean, NA where not applicable):
 
     ``picked_longer``
         A disagreeing decisive verdict picks the longer response (pairwise, texts known).
