@@ -147,16 +147,41 @@ PALETTE = (
     "#7f7f7f",
 )
 
+MAX_SERIES = len(PALETTE)
+"""Judge series drawn at most: one colour each, never repeated (the others are named)."""
+
+
+FEW_ITEMS = 10
+"""Bars from fewer items are hatched (no interval: :data:`workbench.agreement.MIN_CI_ITEMS`)."""
+
+
+def judge_series(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(judge series drawn, judge series not drawn): at most :data:`MAX_SERIES` judges.
+
+    >>> t = pd.DataFrame({"judge": [f"j{i}" for i in range(12)] + ["human ceiling"],
+    ...                   "is_ceiling": [False] * 12 + [True]})
+    >>> drawn, left = judge_series(t)
+    >>> len(drawn), drawn[-1], left
+    (11, 'human ceiling', ['j10', 'j11'])
+    """
+    judges = list(dict.fromkeys(table.loc[~table["is_ceiling"], "judge"].astype(str)))
+    ceilings = list(dict.fromkeys(table.loc[table["is_ceiling"], "judge"].astype(str)))
+    return judges[:MAX_SERIES] + ceilings, judges[MAX_SERIES:]
+
 
 def bar_traces(table: pd.DataFrame) -> list[go.Bar]:
-    """One ``go.Bar`` per judge (and one grey for the ceiling), error bars = CI."""
+    """One ``go.Bar`` per judge (and one grey for the ceiling), error bars = CI.
+
+    Each bar shows its number of items at its foot; a bar from fewer than
+    :data:`FEW_ITEMS` items is hatched. At most :data:`MAX_SERIES` judges are drawn
+    (:func:`judge_series`), so that no two share a colour.
+    """
     if table.empty:
         return []
     slices = list(dict.fromkeys(table["slice"].astype(str)))
     ticks = unique_labels(slices, 32)
     traces = []
-    judges = list(dict.fromkeys(table.loc[~table["is_ceiling"], "judge"].astype(str)))
-    judges += list(dict.fromkeys(table.loc[table["is_ceiling"], "judge"].astype(str)))
+    judges, _ = judge_series(table)
     for i, judge in enumerate(judges):
         part = table[table["judge"].astype(str) == judge]
         part = part.set_index(part["slice"].astype(str)).reindex(
@@ -165,13 +190,22 @@ def bar_traces(table: pd.DataFrame) -> list[go.Bar]:
         est = part["estimate"].to_numpy(dtype=float)
         lo = part["ci_low"].to_numpy(dtype=float)
         hi = part["ci_high"].to_numpy(dtype=float)
-        color = "#9e9e9e" if judge.startswith(CEILING) else PALETTE[i % len(PALETTE)]
+        color = "#9e9e9e" if judge.startswith(CEILING) else PALETTE[i]
+        n = pd.to_numeric(part["n_items"], errors="coerce").fillna(0).astype(int).to_numpy()
         traces.append(
             go.Bar(
                 x=[ticks[v] for v in part.index],
                 y=est,
                 name=plotly_text(judge, 48),
-                marker=dict(color=color),
+                marker=dict(
+                    color=color,
+                    pattern=dict(shape=["/" if k < FEW_ITEMS else "" for k in n], solidity=0.4),
+                ),
+                text=[f"n={k}" for k in n],
+                textposition="inside",
+                insidetextanchor="start",
+                textangle=0,
+                textfont=dict(size=9),
                 error_y=dict(
                     type="data",
                     symmetric=False,

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from .. import schema, vocab
 from .annotate import AnnotationForm
 from .annotate import login as login  # re-exported by workbench.widgets
-from .chart import bar_summary, bar_traces, fmt, plotly_text, some
+from .chart import MAX_SERIES, bar_summary, bar_traces, fmt, judge_series, plotly_text, some
 from .dataset import (
     MAJORITY,
     OVERALL,
@@ -480,6 +480,12 @@ class Explorer(ItemsView):
             f"{fmt(n, 0)} items per bar · 95% bootstrap CI ({self.n_resamples} resamples) · "
             f"{ceiling}"
         )
+        _, left_out = judge_series(table)
+        if left_out:
+            head += (
+                f"<br><span style='color:#b00'>not drawn (more than {MAX_SERIES} judge raters: "
+                f"colours would repeat; narrow Judges or Strategy): {esc(some(left_out))}</span>"
+            )
         if unpaired:
             head += (
                 f"<br><span style='color:#b00'>not drawn (no item in common with the "
