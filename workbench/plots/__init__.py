@@ -55,6 +55,7 @@ Examples
 
 from __future__ import annotations
 
+from . import notebook as notebook  # the notebooks' renderer (plots.notebook.renderer)
 from .agreement import agreement_plot, bar_ci, forest
 from .heatmaps import confusion_heatmap, heatmap
 from .published import published_plot
