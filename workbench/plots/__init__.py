@@ -29,6 +29,7 @@ module             figures
 ``heatmaps``       :func:`heatmap`, :func:`confusion_heatmap`
 ``ranks``          :func:`leaderboard_plot`, :func:`rank_scatter`
 ``tradeoffs``      :func:`tradeoff_scatter`
+``rank_sets``      :func:`rank_set_plot`, :func:`rank_set_size_plot`
 ``published``      :func:`published_plot`
 =================  =========================================================
 
@@ -59,6 +60,7 @@ from . import notebook as notebook  # the notebooks' renderer (plots.notebook.re
 from .agreement import agreement_plot, bar_ci, forest
 from .heatmaps import confusion_heatmap, heatmap
 from .published import published_plot
+from .rank_sets import rank_set_plot, rank_set_size_plot
 from .ranks import leaderboard_plot, rank_scatter
 from .theme import CEILING_FILL as CEILING_FILL  # public names of the single-module release,
 from .theme import HEATMAP_SCALE as HEATMAP_SCALE  # outside __all__ there too
@@ -78,5 +80,7 @@ __all__ = [
     "leaderboard_plot",
     "published_plot",
     "rank_scatter",
+    "rank_set_plot",
+    "rank_set_size_plot",
     "tradeoff_scatter",
 ]
