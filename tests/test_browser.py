@@ -405,3 +405,54 @@ def test_explorer_edit_reload_edit_withdraw(browser, tmp_path):
         )
         page.screenshot(path=OUTPUT / "annotate-withdrawn.png")
         page.close()
+
+
+def test_explorer_every_dataset_and_a_rating_queue(browser, tmp_path):
+    """Every listed dataset in turn: a chart titled with its name, or its reason and no bars.
+
+    Then ICE-Score (ratings): one bar per criterion, a click lists the items by the
+    judge-people gap and draws the judge's items as points; the page at 1280x800 has
+    no horizontal overflow (nothing clipped).
+    """
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    with voila(tmp_path, WORKBENCH_ANNOTATIONS=str(tmp_path / "a.sqlite")) as url:
+        page = open_page(browser, url)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        names = control(page, "Dataset").locator("option").all_text_contents()
+        assert {"llmbar", "pandalm", "hanna", "ice_score"} <= set(names)
+        for name in [n for n in names if n != "llmbar"] + ["llmbar"]:
+            control(page, "Dataset").select_option(name)
+            page.wait_for_function(
+                f"(t => t?.startsWith('{name}: ') && !t.endsWith('loading…'))"
+                "(document.querySelector('.js-plotly-plot .gtitle')?.textContent)",
+                timeout=180_000,
+            )
+            page.wait_for_timeout(300)
+            bars = page.locator(".js-plotly-plot .point path").count()
+            if chart_title(page).startswith(f"{name}: no chart"):
+                assert bars == 0, name
+                status = page.locator(".widget-html", has_text=name).first.inner_text()
+                assert "cannot be loaded" in status or "no chart" in status, status
+            else:
+                assert bars >= 1, name
+        control(page, "Dataset").select_option("ice_score")
+        page.wait_for_function(
+            "(t => t?.startsWith('ice_score: agreement with others\\' mean'))"
+            "(document.querySelector('.js-plotly-plot .gtitle')?.textContent)",
+            timeout=180_000,
+        )
+        click_bar(page, 0)
+        page.locator("button", has_text="Bland–Altman").wait_for(timeout=60_000)
+        page.wait_for_selector("text=Why surprising", timeout=60_000)
+        assert page.locator(".js-plotly-plot").count() >= 2  # bars + the points figure
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        page.mouse.move(640, 400)
+        page.mouse.wheel(0, -5000)
+        page.wait_for_timeout(500)
+        page.screenshot(path=OUTPUT / "rating-ice_score.png", full_page=True)
+        page.close()
+    assert overflow <= 0, f"page wider than the 1280 px window by {overflow} px"
+    assert [e for e in errors if "Error setting state" in e] == []

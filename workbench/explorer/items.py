@@ -141,12 +141,19 @@ class ItemsView:
         finally:
             self._hold = False
         what = "humans split" if ceiling else f"{judge} ≠ {reference}"
-        if not ceiling and reference != self.reference.value:  # others' majority
-            what += f" (the per-item majority standing in for {vocab.OTHERS})"
+        if not ceiling and reference != self.reference.value:  # the same footing
+            if self.data.protocol == "rating":
+                what += f" (the annotators' mean standing in for {vocab.OTHERS_MEAN})"
+            else:
+                what += f" (the per-item majority standing in for {vocab.OTHERS})"
         more = f" (first {MAX_QUEUE} shown)" if len(queue) > MAX_QUEUE else ""
         self.queue_title.value = (
             f"<b>{len(queue)} items</b>{more} ({esc(what)}; slice {esc(slice_value)}), "
-            "most surprising first"
+            + (
+                "largest gap in standard units first"
+                if self.data.protocol == "rating" and not ceiling
+                else "most surprising first"
+            )
         )
         self._draw_points(queue)
         if options:

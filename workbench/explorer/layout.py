@@ -19,6 +19,8 @@ from .model import causes
 from .render import CSS
 
 DESC = {"description_width": "initial"}
+FULL = "calc(100% - 4px)"
+"""Width of a control that fills its column: ipywidgets adds a 2 px margin on each side."""
 
 
 def build_controls(ex: Any, names: list[str], statistic: str, resolve: str) -> None:
@@ -34,7 +36,7 @@ def build_controls(ex: Any, names: list[str], statistic: str, resolve: str) -> N
         options=["(all)"], description="Strategy", style=desc, layout=lay(width="230px")
     )
     ex.reference = W.Dropdown(
-        options=[], description="Human reference", style=desc, layout=lay(width="250px")
+        options=[], description="Human reference", style=desc, layout=lay(width="340px")
     )
     ex.reference.tooltip = SAME_FOOTING_HELP
     ex.statistic = W.Dropdown(
@@ -73,13 +75,14 @@ def build_chart_and_items(ex: Any) -> None:
     lay, desc = W.Layout, DESC
     ex.figure = go.FigureWidget(layout=base_layout())
     ex.chart = W.Box([ex.figure], layout=lay(flex="1 1 auto", min_width="0", width="auto"))
+    ex.chart.add_class("wb-chart")  # the plot fills it (render.CSS)
 
-    ex.bar = W.Dropdown(options=[], description="Bar", style=desc, layout=lay(width="100%"))
+    ex.bar = W.Dropdown(options=[], description="Bar", style=desc, layout=lay(width=FULL))
     ex.show_button = W.Button(
         description="☰ Show items",
         tooltip="List the disagreeing items behind the selected bar",
     )
-    ex.queue_select = W.Select(options=[], rows=9, layout=lay(width="100%"))
+    ex.queue_select = W.Select(options=[], rows=9, layout=lay(width=FULL))
     ex.queue_title = W.HTML("<b>Items</b>: click a bar (or pick it above and Show items)")
 
     ex.text_mode = W.ToggleButtons(
@@ -87,7 +90,7 @@ def build_chart_and_items(ex: Any) -> None:
         value="plain",
         style={"button_width": "150px"},
     )
-    ex.viewer = W.HTML(CSS + "<i>No item open.</i>", layout=lay(width="100%"))
+    ex.viewer = W.HTML(CSS + "<i>No item open.</i>", layout=lay(width=FULL))
     # rating datasets: the clicked judge's items as points (explorer.points)
     ex.points_view = W.ToggleButtons(
         options=[("judge vs people", "scatter"), ("Bland–Altman", "bland_altman")],
@@ -96,7 +99,7 @@ def build_chart_and_items(ex: Any) -> None:
         tooltip="Scatter: scores per item (jittered). Bland–Altman: difference vs mean, "
         "with the judge's bias and 95% limits of agreement",
     )
-    ex.points = W.Box([], layout=lay(width="100%"))
+    ex.points = W.Box([], layout=lay(width=FULL))
     ex.points_box = W.VBox([ex.points_view, ex.points], layout=lay(display="none"))
 
 
@@ -110,14 +113,15 @@ def build_form(ex: Any) -> None:
         rows=min(max(len(probes), 2), 6),
         description="Bias tags",
         style=desc,
-        layout=lay(width="100%"),
+        layout=lay(width=FULL),
     )
     ex.note = W.Textarea(
-        placeholder="Why do judge and human disagree?", layout=lay(width="100%", height="70px")
+        placeholder="Why do judge and human disagree?", layout=lay(width=FULL, height="70px")
     )
     ex.suggested = W.HTML("")
     ex.apply_button = W.Button(
         description="+ Apply suggested tags",
+        layout=lay(width="auto"),
         disabled=True,
         tooltip="Add the tags the disagreement flags suggest to the chosen bias tags",
     )
@@ -127,7 +131,7 @@ def build_form(ex: Any) -> None:
         description="Annotator",
         continuous_update=False,
         style=desc,
-        layout=lay(width="100%"),
+        layout=lay(width=FULL),
     )
     ex.save_button = W.Button(
         description="✓ Save annotation", button_style="primary", disabled=True
@@ -137,7 +141,7 @@ def build_form(ex: Any) -> None:
     ex.item_annotations = W.HTML("")
     ex.blind = W.Checkbox(
         value=False,
-        description="blind: hide others' annotations of an item until I save mine",
+        description="blind: others' annotations hidden until I save",
         indent=False,
         layout=lay(width="auto"),
     )
@@ -216,6 +220,7 @@ def base_layout() -> dict:
         clickmode="event",
         hovermode="closest",
         height=340,
+        autosize=True,  # with the responsive config: the width follows the container
     )
 
 

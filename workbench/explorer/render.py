@@ -28,6 +28,8 @@ CSS = """
 .wb-table td, .wb-table th {border: 1px solid #ddd; padding: 2px 6px; text-align: left;}
 .wb-tag {display: inline-block; background: #eef; border-radius: 3px; padding: 0 4px; margin: 1px;}
 .wb-why {margin-top: 2px; color: #444;}
+.wb-chart > * {width: 100%;}
+.wb-chart .js-plotly-plot, .wb-chart .plot-container {width: 100%;}
 </style>
 """
 

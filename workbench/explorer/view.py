@@ -530,6 +530,7 @@ class Explorer(ItemsView):
         # traces it had when it was created, and creating one costs ~10 ms.
         old = self.chart.children
         self.figure = go.FigureWidget(data=traces, layout=layout)
+        self.figure._config = {"responsive": True}  # width follows the container (CSS: wb-chart)
         for trace in self.figure.data:
             trace.on_click(self._on_bar_click)
         self.chart.children = [self.figure]
