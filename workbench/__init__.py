@@ -26,6 +26,7 @@ _LAZY_FUNCTIONS = {
     "ppi_estimate": "replace",
     "panel": "replace",
     "panel_curve": "replace",
+    "rank_sets": "replace",
     "add_baseline_judges": "baselines",
     "from_wide": "byo",
     "read": "byo",

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from .papers import FIGURES, SEED
 from .papers.alpaca_eval import alpaca_eval_tradeoffs
-from .papers.arena_judges import arena_agreement, arena_leaderboards
+from .papers.arena_judges import (
+    arena_agreement,
+    arena_leaderboards,
+    arena_rank_set_sizes,
+    arena_rank_sets,
+)
 from .papers.hanna import hanna_correlations
 from .papers.ice_score import ice_humaneval
 from .papers.judging_the_judges import jtj_kappa, jtj_percent_vs_kappa
@@ -32,6 +37,8 @@ __all__ = [
     "alpaca_eval_tradeoffs",
     "arena_agreement",
     "arena_leaderboards",
+    "arena_rank_set_sizes",
+    "arena_rank_sets",
     "browser_path",
     "build",
     "hanna_correlations",
