@@ -92,7 +92,7 @@ def estimate_patterns(
     >>> est = estimate_patterns(cells, np.array([8, 2]), 2, {"percent_agreement":
     ...     {"categories": (0, 1)}}, n_resamples=100, confidence_level=0.95,
     ...     method="percentile", rng=0)
-    >>> est["percent_agreement"][0], est["percent_agreement"][4]
+    >>> float(est["percent_agreement"][0]), est["percent_agreement"][4]
     (0.8, 10)
     """
     cells = np.asarray(cells, dtype=np.int64)

@@ -11,7 +11,7 @@ table with each row's position), ``patterns.py`` (the Ibis queries), ``agreement
 entry point and the choice between the pattern path and the projected pandas path).
 """
 
-from .agreement import TEXT_COLUMNS, agreement, plan
+from .agreement import TEXT_COLUMNS, agreement, explain, plan
 from .backends import ENGINES, connect, java_available
 from .source import POSITION, files_of, read_frame, table_of
 
@@ -20,6 +20,7 @@ __all__ = [
     "POSITION",
     "TEXT_COLUMNS",
     "agreement",
+    "explain",
     "connect",
     "files_of",
     "java_available",

@@ -41,7 +41,7 @@ from .backends import ENGINES, connect
 from .patterns import cell_columns, pattern_counts, reference_rows, resolved_rows
 from .source import POSITION, files_of, is_path, read_frame, table_of
 
-__all__ = ["TEXT_COLUMNS", "agreement", "plan"]
+__all__ = ["TEXT_COLUMNS", "agreement", "explain", "plan"]
 
 TEXT_COLUMNS: tuple[str, ...] = (
     "prompt",
@@ -103,44 +103,94 @@ method, rng, ties, aggregate, ceiling_items, cluster
     >>> t[["judge", "estimate", "n_items"]].values.tolist()  # 7 of 8 items agree
     [['j', 0.875, 8]]
     """
-    check_option("engine", engine, ENGINES)
-    options = dict(
-        judges=judges,
-        reference=reference,
-        statistics=statistics,
-        by=by,
-        resolve=resolve,
-        ceiling=ceiling,
-        n_resamples=n_resamples,
-        confidence_level=confidence_level,
-        method=method,
-        rng=rng,
-        ties=ties,
-        aggregate=aggregate,
-        ceiling_items=ceiling_items,
-        cluster=cluster,
+    how, t, con, summary = _prepared(
+        source,
+        engine,
+        options := dict(
+            judges=judges,
+            reference=reference,
+            statistics=statistics,
+            by=by,
+            resolve=resolve,
+            ceiling=ceiling,
+            n_resamples=n_resamples,
+            confidence_level=confidence_level,
+            method=method,
+            rng=rng,
+            ties=ties,
+            aggregate=aggregate,
+            ceiling_items=ceiling_items,
+            cluster=cluster,
+        ),
     )
     from ..agreement.table import agreement as pandas_agreement
 
-    if engine == "pandas":
+    if how == "pandas":
         df = source if isinstance(source, pd.DataFrame) else read_frame(source)
         return pandas_agreement(df, **options)
+    if how == "projected":
+        df = con.to_pandas(t.order_by(POSITION)).drop(columns=POSITION)
+        return pandas_agreement(_like_source(df, source), **options)
+    return _patterns_table(t, con, summary, source, **options)
+
+
+def explain(source: Any, *, engine: str = "duckdb", **options: Any) -> str:
+    """Which way :func:`agreement` takes: ``"patterns"``, ``"projected"`` or ``"pandas"``.
+
+    ``"patterns"``: the engine aggregates to item patterns (memory of the aggregation);
+    ``"projected"``: the pandas path on the engine's projection (memory of the table
+    without its text columns); ``"pandas"``: ``engine="pandas"``.
+
+    Examples
+    --------
+    >>> from workbench.testing import toy
+    >>> df = toy(pairwise={"human": "AABtBA", "j": "ABBtBA"})
+    >>> explain(df), explain(df, statistics=["percent_agreement"], cluster="item_id")
+    ('patterns', 'projected')
+    """
+    return _prepared(source, engine, {**_DEFAULTS, **options})[0]
+
+
+_DEFAULTS: dict[str, Any] = dict(
+    judges=None,
+    reference=None,
+    statistics=None,
+    by=None,
+    resolve="per_order",
+    ceiling=True,
+    n_resamples=2000,
+    confidence_level=0.95,
+    method="bca",
+    rng=0,
+    ties=None,
+    aggregate=None,
+    ceiling_items="judged",
+    cluster=None,
+)
+
+
+def _prepared(source: Any, engine: str, options: dict[str, Any]) -> tuple[str, Any, Any, Any]:
+    """(way, Ibis table, backend, summary of the table) of one call."""
+    check_option("engine", engine, ENGINES)
+    unknown = sorted(set(options) - set(_DEFAULTS))
+    if unknown:
+        raise TypeError(f"agreement: unknown option(s) {unknown}")
+    if engine == "pandas":
+        return "pandas", None, None, None
     con = _backend(source, engine)
+    by = options["by"]
     by_list = [by] if isinstance(by, str) else list(by or [])
     names = _columns(source, con)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise SchemaError(f"source: missing required column(s) {missing}")
+    cluster = options["cluster"]
     keep = [c for c in names if c not in TEXT_COLUMNS or c in by_list or c == cluster]
     t = table_of(source, con, keep)
     summary, how = _summary(t, con)
     if how is None:
         how = plan(summary, names, **options)
-    if how != "patterns":
-        df = con.to_pandas(t.order_by(POSITION)).drop(columns=POSITION)
-        df = _like_source(df, source)
-        return pandas_agreement(df, **options)
-    return _patterns_table(t, con, summary, source, **options)
+    return how, t, con, summary
 
 
 def _backend(source: Any, engine: str) -> Any:

@@ -89,13 +89,12 @@ def pattern_counts(
     j = j.select(*keep, POSITION, _x=_code(j.label, labels))
     p = j.join(ref, list(ITEM))
     cell = p._x * k + p._y
+    order = p.order.fill_null("")
     group = ["rater", *by]
     per_item = p.group_by([*group, *[c for c in ITEM if c not in by]]).agg(
         _first=p[POSITION].min(),
         _bad=((p._x < 0) | (p._y < 0)).sum(),
-        _dup=((p.order == "AB").sum() > 1).cast("int64")
-        + ((p.order == "BA").sum() > 1).cast("int64")
-        + (p.order.isnull().sum() > 1).cast("int64"),
+        _dup=sum(((order == o).sum() > 1).cast("int64") for o in ("AB", "BA", "")),
         **{c: (cell == i).sum() for i, c in enumerate(cell_columns(k))},
     )
     cells = cell_columns(k)

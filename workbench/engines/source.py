@@ -17,8 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import LoadError
-
 __all__ = ["POSITION", "files_of", "is_path", "read_frame", "table_of"]
 
 POSITION = "_position"
@@ -58,11 +56,11 @@ def files_of(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list[st
         else:
             found = [p] if os.path.exists(p) else []
         if not found:
-            raise LoadError(f"source: no file matches {p!r}")
+            raise FileNotFoundError(f"source: no file matches {p!r}")
         files += found
     kinds = {_kind(f) for f in files}
     if len(kinds) != 1:
-        raise LoadError(f"source: expected parquet or CSV files of one format, got {files[:5]}")
+        raise ValueError(f"source: expected parquet or CSV files of one format, got {files[:5]}")
     return [str(Path(f)) for f in files]
 
 
@@ -72,7 +70,7 @@ def _kind(path: str) -> str:
         return "parquet"
     if name.endswith((".csv", ".csv.gz")):
         return "csv"
-    raise LoadError(f"source: {path!r} is neither parquet (.parquet) nor CSV (.csv)")
+    raise ValueError(f"source: {path!r} is neither parquet (.parquet) nor CSV (.csv)")
 
 
 def read_frame(source: Any, columns: Sequence[str] | None = None) -> pd.DataFrame:
