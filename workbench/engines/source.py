@@ -82,6 +82,10 @@ def read_frame(source: Any, columns: Sequence[str] | None = None) -> pd.DataFram
         else:
             parts = [pd.read_csv(f, usecols=_csv_cols(f, columns)) for f in files]
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if not hasattr(source, "to_pandas"):  # neither a path nor an Ibis table: say what it is
+        from ..errors import SchemaError
+
+        raise SchemaError(f"df: expected a pandas DataFrame, got {type(source).__name__}")
     return source.to_pandas() if columns is None else source.select(*columns).to_pandas()
 
 
