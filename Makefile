@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 SHARED := $(abspath ../shared/datasets)
 export WORKBENCH_DATA_MIRROR ?= $(if $(wildcard $(SHARED)),$(SHARED),)
 
-.PHONY: setup browser run test lint reproduce benchmark lab voila clean-cache docs
+.PHONY: setup browser java run test lint reproduce benchmark lab voila clean-cache docs
 
 setup: $(VENV)/.installed
 
@@ -25,11 +25,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: sudo apt-get install chromium (PNG export and the browser test need it)"; fi; }
 
+# A Java runtime lets the Spark engine's test run locally (engine="spark"); without it that one test skips.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "java missing: sudo apt-get install default-jre-headless (the Spark engine test needs it)"; fi; }
+
 run: setup
 	$(BIN)/workbench overview
 	@if [ -t 0 ]; then $(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/; fi
 
-test: setup browser
+test: setup browser java
 	$(BIN)/ruff check .
 	# nbval checks the number cells, not images: no Chromium start per notebook figure
 	WORKBENCH_NOTEBOOK_PNG=0 $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:randomly
