@@ -37,6 +37,7 @@ _LAZY_MODULES = (
     "baselines",
     "bias",
     "byo",
+    "engines",
     "factors",
     "figures",
     "importers",

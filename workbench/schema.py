@@ -183,23 +183,47 @@ def conform(df: pd.DataFrame, *, name: str | None = None) -> pd.DataFrame:
             f"{name}: unknown columns {unknown}; the schema has {list(COLUMNS)} "
             f"and the optional {list(OPTIONAL_COLUMNS)}"
         )
-    out = {}
+    out: dict[str, pd.Series] = {}
+    blank: dict[str, Any] = {}
     n = len(df)
     for col, dtype in COLUMNS.items():
         if col not in df:
-            out[col] = pd.Series([pd.NA] * n, index=df.index, dtype=dtype)
+            if str(dtype) not in blank:  # one all-NA array per dtype, shared (copy on write)
+                blank[str(dtype)] = _all_na(dtype, n)
+            out[col] = pd.Series(blank[str(dtype)], index=df.index, copy=False)
             continue
         s = df[col]
         if isinstance(dtype, pd.CategoricalDtype):
             _check_vocabulary(df, col, tuple(dtype.categories), name)
-            s = s.astype("object").where(s.notna(), None).astype(dtype)
-        else:
+            s = _as_category(s, dtype)
+        elif isinstance(s.dtype, pd.CategoricalDtype):  # its distinct values cast, then taken
+            cats = s.cat.categories.astype(dtype).array
+            s = pd.Series(cats.take(s.cat.codes.to_numpy(), allow_fill=True), index=s.index)
+        elif s.dtype != pd.Series(dtype=dtype).dtype:
             s = s.astype(dtype)
         out[col] = s
     for col in OPTIONAL_COLUMNS:
         if col in df:
             out[col] = _optional_column(df, col, name)
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+def _all_na(dtype: Any, n: int) -> Any:
+    """An all-NA array of ``n`` values of ``dtype`` (a take, not a list of ``n`` NAs)."""
+    return pd.array([], dtype=dtype).take(np.full(n, -1, dtype=np.intp), allow_fill=True)
+
+
+def _as_category(s: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
+    """``s`` (its values already checked against ``dtype``'s categories) cast to ``dtype``.
+
+    A categorical column is recoded (its codes mapped, no string per row); anything else
+    goes through ``object`` so that every NA kind (None, NaN, pd.NA) becomes NA.
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype) and all(
+        isinstance(c, str) for c in s.cat.categories
+    ):
+        return s.cat.set_categories(list(dtype.categories)).astype(dtype)
+    return s.astype("object").where(s.notna(), None).astype(dtype)
 
 
 def _optional_column(df: pd.DataFrame, col: str, name: str) -> pd.Series:

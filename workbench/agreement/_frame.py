@@ -25,6 +25,7 @@ from ..schema import KEY
 __all__ = [
     "ITEM",
     "ITEM_CODE",
+    "as_column",
     "check_by",
     "cluster_index",
     "individual_humans",
@@ -109,11 +110,21 @@ def values(rows: pd.DataFrame, protocol: str) -> pd.Series:
     return rows["label"].astype("object")
 
 
+def as_column(a: np.ndarray, index: pd.Index) -> pd.Series:
+    """Array ``a`` as a column on ``index``; an object array (labels) stays ``object``.
+
+    Assigning an object array of strings directly would make pandas infer an Arrow string
+    column (a copy of every label) that :func:`xy` turns back into objects.
+    """
+    return pd.Series(a, index=index, dtype=object if a.dtype == object else None)
+
+
 def xy(block: pd.DataFrame, protocol: str) -> tuple[np.ndarray, np.ndarray]:
     """(judge or annotator value ``x``, reference value ``y``) of a block of pairs as arrays."""
     if protocol == "rating":
         return block["x"].to_numpy(float), block["y"].to_numpy(float)
-    return block["x"].to_numpy(object).astype(str), block["y"].to_numpy(object).astype(str)
+    # labels stay Python strings (object): no fixed-width unicode copy of every label
+    return block["x"].to_numpy(object), block["y"].to_numpy(object)
 
 
 def label_set(df: pd.DataFrame, protocol: str) -> list[str] | None:

@@ -197,11 +197,7 @@ def _block_records(
 ) -> list[dict[str, Any]]:
     """Rows of one slice: the paired bootstrap per statistic, plus McNemar for accuracy."""
     x1, y = xy(block, protocol)
-    x2 = (
-        block["x2"].to_numpy(float)
-        if protocol == "rating"
-        else block["x2"].to_numpy(object).astype(str)
-    )
+    x2 = block["x2"].to_numpy(float) if protocol == "rating" else block["x2"].to_numpy(object)
     items = item_codes(block)
     units = unit_codes(block, clusters)
     base = {**base, "n_items": int(len(np.unique(items)))}

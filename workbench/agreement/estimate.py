@@ -409,7 +409,7 @@ def _encode_labels(
         codes, labels = pd.factorize(np.concatenate([x, y]), sort=True)
     else:
         labels = pd.Index(list(categories), dtype=object)
-        codes = labels.get_indexer(np.concatenate([x, y]).astype(object))
+        codes = labels.get_indexer(pd.Index(np.concatenate([x, y]), dtype=object))
         if (codes < 0).any():
             bad = sorted(set(np.concatenate([x, y])[codes < 0].tolist()))
             raise ValueError(f"categories: labels {bad} are not in {list(labels)}")

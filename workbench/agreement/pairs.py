@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from .. import verdicts, vocab
+from .._validate import factorize
 
 if TYPE_CHECKING:
     from .prepared import CeilingItems, JudgePairs
 
-from ._frame import ITEM, ITEM_CODE, individual_humans, rows_of, values
+from ._frame import ITEM, ITEM_CODE, as_column, individual_humans, rows_of, values
 
 __all__ = [
     "ceiling_note",
@@ -85,7 +86,7 @@ def reference_values(df: pd.DataFrame, ref: str, protocol: str) -> pd.DataFrame:
     """
     rows = rows_of(df, [ref], [*ITEM, ITEM_CODE])
     out = rows[ITEM + ([ITEM_CODE] if ITEM_CODE in rows.columns else [])].copy()
-    out["y"] = values(rows, protocol).to_numpy()
+    out["y"] = as_column(values(rows, protocol).to_numpy(), out.index)
     coded = ITEM_CODE in out.columns and bool((out[ITEM_CODE].to_numpy() >= 0).all())
     # The integer item code stands for the item key (one code per key): same test, no strings.
     if (out[ITEM_CODE].duplicated() if coded else out.duplicated(ITEM)).any():
@@ -108,7 +109,7 @@ def judge_pairs(
     rows = rows_of(df, [rater], [*ITEM, *by, ITEM_CODE])
     coded = ITEM_CODE in rows.columns and ITEM_CODE in reference.columns
     left = rows[ITEM + [c for c in by if c not in ITEM] + ([ITEM_CODE] if coded else [])].copy()
-    left["x"] = values(rows, protocol).to_numpy()
+    left["x"] = as_column(values(rows, protocol).to_numpy(), left.index)
     if coded:
         # Look the reference up by integer item code: the rows (and their order) of an
         # inner merge on the item key, which is unique in ``reference``.
@@ -118,7 +119,7 @@ def judge_pairs(
         where[reference[ITEM_CODE].to_numpy()] = np.arange(len(reference))
         pos = where[codes]
         out = left[pos >= 0].copy()
-        out["y"] = reference["y"].to_numpy()[pos[pos >= 0]]
+        out["y"] = as_column(reference["y"].to_numpy()[pos[pos >= 0]], out.index)
     else:
         out = left.merge(reference, on=ITEM, how="inner")
     out = out[out["x"].notna() & out["y"].notna()]
@@ -154,7 +155,7 @@ def ceiling_pairs(
         return pd.DataFrame()
     rows = rows_of(df, humans, [*ITEM, *by, ITEM_CODE])
     v = rows[ITEM + [c for c in by if c not in ITEM] + ["rater"]].astype("object").copy()
-    v["x"] = values(rows, protocol).to_numpy()
+    v["x"] = as_column(values(rows, protocol).to_numpy(), v.index)
     coded = ITEM_CODE in rows.columns
     if coded:
         v[ITEM_CODE] = rows[ITEM_CODE].to_numpy()
@@ -170,7 +171,7 @@ def ceiling_pairs(
     if protocol == "rating":
         v["y"] = _others_mean(v["x"].astype(float).to_numpy(), item, own)
     else:
-        v["y"] = _others_majority(v["x"], item, own)
+        v["y"] = as_column(_others_majority(v["x"], item, own), v.index)
     return v[v["y"].notna()].drop(columns="_item")
 
 
@@ -213,7 +214,7 @@ def others_pairs(
         ITEM + [c for c in by if c not in ITEM] + [c for c in [ITEM_CODE] if c in rows]
     ].copy()
     left[ITEM] = left[ITEM].astype("object")
-    left["x"] = values(rows, protocol).to_numpy()
+    left["x"] = as_column(values(rows, protocol).to_numpy(), left.index)
     left = left[left["x"].notna()]
     ref = loo[[*ITEM, "rater", "y"]]
     return left.merge(ref.rename(columns={"rater": "_annotator"}), on=ITEM, how="inner")
@@ -288,12 +289,16 @@ def ceiling_seen(
     return codes[judged], judged_by
 
 
-def labels_by(df: pd.DataFrame, raters: pd.Series, protocol: str) -> dict[str, frozenset[str]]:
-    """Labels each rater used (empty for ratings)."""
+def labels_by(df: pd.DataFrame, protocol: str) -> dict[str, frozenset[str]]:
+    """Labels each rater used (empty for ratings), from the integer codes of both columns."""
     if protocol == "rating":
         return {}
-    rated = pd.DataFrame({"rater": raters.to_numpy(), "label": df["label"].to_numpy()})
+    rater_codes, raters = factorize(df["rater"])
+    label_codes, labels = factorize(df["label"])
+    ok = (rater_codes >= 0) & (label_codes >= 0)
+    cell = rater_codes[ok].astype(np.int64) * len(labels) + label_codes[ok]
+    used = np.bincount(cell, minlength=len(raters) * len(labels)).reshape(len(raters), -1) > 0
     return {
-        rater: frozenset(str(v) for v in labels.unique())
-        for rater, labels in rated.dropna().groupby("rater", sort=False)["label"]
+        str(raters[r]): frozenset(str(labels[k]) for k in np.flatnonzero(used[r]))
+        for r in pd.unique(rater_codes[ok])
     }

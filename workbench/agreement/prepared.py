@@ -557,7 +557,7 @@ aggregate='mean', by=())
         ceiling_items=ceiling_items,
         ceiling_all=cp_all,
         judged_by=judged_by,
-        labels_by=labels_by(df, raters, protocol),
+        labels_by=labels_by(df, protocol),
         judge_names=tuple(judges),
         by=tuple(by),
         same_footing=loo is not None and cp_all is not None,

@@ -130,7 +130,7 @@ def block_sums(
     """
     if blocks is None:
         return boot.item_sums(c, items)[0]
-    _, codes = np.unique(items, return_inverse=True)
+    _, codes = boot.unique_codes(items)
     n_items, d = int(codes.max()) + 1, c.shape[1]
     key = codes.ravel() * n_blocks + blocks
     out = np.empty((n_items * n_blocks, d))
@@ -194,17 +194,16 @@ def item_patterns(
     groups depend on the data only; items of one group have equal contributions for
     every statistic (checked: a hash collision falls back to one group per item).
     """
-    _, codes = np.unique(items, return_inverse=True)
+    _, codes = boot.unique_codes(items)
     cols = [np.asarray(x, float), np.asarray(y, float)]
     if blocks is not None:
         cols.append(np.asarray(blocks, float))
     h = np.zeros(len(codes), dtype=np.uint64)
     for col in cols:
         h = mix64(h ^ mix64(np.ascontiguousarray(col).view(np.uint64)))
-    order = np.argsort(codes, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
+    key = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        key = np.add.reduceat(h[order], starts)  # wraps modulo 2**64: a multiset hash
+        np.add.at(key, codes, h)  # per item, wrapping modulo 2**64: a multiset hash
     _, first, group = np.unique(key, return_index=True, return_inverse=True)
     # groups in order of their first item (not of the hash): the order of the single-item
     # table when each cluster repeats one item
