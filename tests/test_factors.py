@@ -198,3 +198,17 @@ def test_model_family_of_pandalms_base_models():
     assert factors.model_family(names).tolist() == [
         "cerebras", "bigscience", "meta", "meta", "eleutherai", "openai", pd.NA,
     ]  # fmt: skip
+
+
+def test_text_factors_of_repeated_texts_equal_row_by_row():
+    # repeated texts are measured once and taken back: same values, dtypes, index and NAs
+    texts = pd.Series(
+        ["# T\n1. a", "hello **world**", None, "hello **world**", "# T\n1. a", None],
+        index=[5, 4, 3, 2, 1, 0],
+        dtype="string",
+    )
+    once = factors.text_factors(texts)
+    rows = pd.concat([factors.text_factors(texts.iloc[[i]]) for i in range(len(texts))])
+    pd.testing.assert_frame_equal(once, rows)
+    assert once.loc[4, "bold"] == 1 and once.loc[5, "headings"] == 1
+    assert once.loc[[3, 0]].isna().all().all()

@@ -198,7 +198,16 @@ def text_factors(texts: pd.Series) -> pd.DataFrame:
     >>> bool(f.iloc[1].isna().all())
     True
     """
-    s = pd.Series(texts, dtype="string")
+    full = pd.Series(texts, dtype="string")
+    # each distinct text measured once (pairwise data repeat a model's answer across pairs)
+    codes, distinct = pd.factorize(full, use_na_sentinel=True)
+    if 0 < len(distinct) < len(full):
+        once = text_factors(pd.Series(distinct, dtype="string"))
+        taken = once.take(np.where(codes < 0, 0, codes)).set_index(full.index)
+        if (codes < 0).any():
+            taken = taken.mask(pd.Series(codes < 0, index=full.index), axis=0)
+        return taken
+    s = full
     out = {"chars": s.str.len()}
     for name, pattern in COUNT_PATTERNS.items():
         out[name] = s.str.count(pattern)

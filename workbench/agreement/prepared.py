@@ -405,13 +405,15 @@ class PreparedPairs:
         """Judge minus ceiling on the judge's own (item, annotator) pairs of this block."""
         cp = self.ceiling_all
         assert cp is not None
-        jkey = pd.MultiIndex.from_arrays(
-            [block[ITEM_CODE].to_numpy(), block["_annotator"].astype(str).to_numpy()]
+        # (item code, annotator code) as one integer per pair: no MultiIndex of strings
+        names = np.concatenate(
+            [block["_annotator"].to_numpy(object), cp["rater"].to_numpy(object)]
         )
-        ckey = pd.MultiIndex.from_arrays(
-            [cp[ITEM_CODE].to_numpy(), cp["rater"].astype(str).to_numpy()]
-        )
-        mine = cp[ckey.isin(jkey)]
+        who, distinct = pd.factorize(names)
+        k = np.int64(max(len(distinct), 1))
+        jkey = block[ITEM_CODE].to_numpy().astype(np.int64) * k + who[: len(block)]
+        ckey = cp[ITEM_CODE].to_numpy().astype(np.int64) * k + who[len(block) :]
+        mine = cp[pd.Index(ckey).isin(jkey)]
         if mine.empty:
             return {}
         cx, cy = xy(mine, self.protocol)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from .. import schema, vocab
-from .slices import slice_dimensions
+from .slices import item_factors, slice_dimensions
 
 CAUSES = vocab.CAUSES
 """Causes offered by the annotation form (:data:`workbench.vocab.CAUSES`)."""
@@ -194,7 +194,9 @@ class Dataset:
         """The criteria judged (several: each bar is one criterion, see ``model.criterion_slice``)."""
         self.annotators = annotators
         """The individual ``human:<id>`` annotators."""
-        self.slices = slice_dimensions(self.full, self.judgments)
+        self.factors = item_factors(self.full)
+        """Per-item factors (:func:`workbench.explorer.slices.item_factors`), computed once."""
+        self.slices = slice_dimensions(self.full, self.judgments, self.factors)
         self.slice_maps: dict[tuple, pd.Series] = {}  # computed slice dimensions (Explorer)
         pairs = self.judgments[["rater", "strategy"]].dropna().astype(str).drop_duplicates()
         self.strategy_of: dict[str, set[str]] = {}

@@ -278,6 +278,9 @@ class ExplorerModel:
                 if sel.reference == SAME_FOOTING:
                     refs = [r for r in data.annotators if r in set(df["rater"].astype(str))]
                 rows = df[df["rater"].isin([judge, *([refs] if isinstance(refs, str) else refs)])]
+                if "words_diff" in data.factors and data.factors.index.is_unique:  # once, not per click
+                    diff = data.factors["words_diff"].reindex(rows["item_id"].astype(str))
+                    rows = rows.assign(words_diff=diff.to_numpy())
                 queue = surprise.order_disagreements(
                     model.disagreements(rows, judge=judge, reference=refs)
                 )

@@ -23,22 +23,22 @@ def sign_labels(diff: pd.Series, more: str, less: str, same: str) -> pd.Series:
     return out
 
 
-def slice_dimensions(full: pd.DataFrame, judgments: pd.DataFrame) -> dict[str, Any]:
+def slice_dimensions(
+    full: pd.DataFrame, judgments: pd.DataFrame, fac: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """Slice dimensions of a dataset: label -> None (overall), item Series or a function.
 
     Item-level dimensions (task category, factors of :mod:`workbench.factors`)
     are Series ``item_id -> slice value``. Bias-type dimensions depend on the
     reference and/or the judge and are functions ``(judgments, reference,
     judge) -> Series``; the ones in :data:`PER_JUDGE` are computed per judge.
+    ``fac``: :func:`item_factors` of ``full`` when already computed.
     """
     dims: dict[str, Any] = {vocab.OVERALL: None}
     items = judgments.drop_duplicates("item_id").set_index("item_id")
     if "subset" in items and items["subset"].nunique(dropna=True) > 1:
         dims["task category"] = items["subset"].astype("string")
-    try:
-        fac = item_factors(full)
-    except (ImportError, ValueError, KeyError):
-        fac = pd.DataFrame(index=items.index)
+    fac = item_factors(full) if fac is None else fac
     pairwise = judgments["protocol"].astype(str).eq("pairwise").any()
     candidates: dict[str, pd.Series] = {}
     if pairwise and "words_diff" in fac:
@@ -145,7 +145,11 @@ def humans_split(df: pd.DataFrame) -> pd.Series:
 
 
 def item_factors(full: pd.DataFrame) -> pd.DataFrame:
-    """Per-item factors of :func:`workbench.factors.item_factors`, indexed by item_id."""
+    """Per-item factors of :func:`workbench.factors.item_factors`, indexed by item_id
+    (no columns when the table has no texts to measure)."""
     from .. import factors
 
-    return factors.item_factors(full).set_index("item_id")
+    try:
+        return factors.item_factors(full).set_index("item_id")
+    except (ImportError, ValueError, KeyError):
+        return pd.DataFrame(index=pd.Index(full["item_id"].unique(), name="item_id"))

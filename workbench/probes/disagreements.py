@@ -222,22 +222,32 @@ def _row_flags(
     return flags
 
 
-def _any_true(s: pd.Series):
-    """NA if every value is missing, else whether any present value is true."""
-    v = s.dropna()
-    return pd.NA if v.empty else bool(v.astype(bool).any())
+def _any_true(flags: pd.DataFrame, col: str, keys: list[str]) -> pd.Series:
+    """Per group of ``keys``: NA if every value of ``col`` is missing, else whether any
+    present value is true (Python bools in an object column), by two grouped sums."""
+    v = flags[col].to_numpy(dtype=object)
+    present = pd.notna(v)
+    truth = np.zeros(len(v), dtype=bool)
+    truth[present] = v[present].astype(bool)
+    g = pd.DataFrame({"n": present, "t": truth, **{k: flags[k] for k in keys}})
+    sums = g.groupby(keys, sort=False)[["n", "t"]].sum()
+    out = np.full(len(sums), pd.NA, dtype=object)
+    seen = sums["n"].to_numpy() > 0
+    out[seen] = (sums["t"].to_numpy() > 0)[seen].tolist()
+    return pd.Series(out, index=sums.index, dtype=object)
 
 
 def _unit_table(flags: pd.DataFrame, pairwise: bool) -> pd.DataFrame:
     """Per (judge, unit) with at least one disagreeing verdict: shares, labels and flags."""
-    g = flags.groupby(["rater", "_unit"], sort=False)
+    keys = ["rater", "_unit"]
+    g = flags.groupby(keys, sort=False)
     table = pd.DataFrame(
         {
             "judge_disagree_share": g["dis"].mean(),
             "judge_labels": g["desc"].agg(";".join),
-            "picked_longer": g["longer"].agg(_any_true),
-            "picked_first_presented": g["first"].agg(_any_true),
-            "judge_lenient": g["lenient"].agg(_any_true),
+            "picked_longer": _any_true(flags, "longer", keys),
+            "picked_first_presented": _any_true(flags, "first", keys),
+            "judge_lenient": _any_true(flags, "lenient", keys),
             "_n_labels": g["lab"].nunique(),
             "_n_rows": g["lab"].size(),
             "_rule": g["rule"].any(),
