@@ -133,10 +133,7 @@ def block_sums(
     _, codes = boot.unique_codes(items)
     n_items, d = int(codes.max()) + 1, c.shape[1]
     key = codes.ravel() * n_blocks + blocks
-    out = np.empty((n_items * n_blocks, d))
-    for j in range(d):
-        out[:, j] = np.bincount(key, weights=c[:, j], minlength=n_items * n_blocks)
-    return out.reshape(n_items, n_blocks * d)
+    return boot.sum_by_code(c, key, n_items * n_blocks).reshape(n_items, n_blocks * d)
 
 
 def bootstrap_patterns(

@@ -196,7 +196,7 @@ class Dataset:
         """The individual ``human:<id>`` annotators."""
         self.factors = item_factors(self.full)
         """Per-item factors (:func:`workbench.explorer.slices.item_factors`), computed once."""
-        self.slices = slice_dimensions(self.full, self.judgments, self.factors)
+        self.slices = slice_dimensions(self.judgments, self.factors)
         self.slice_maps: dict[tuple, pd.Series] = {}  # computed slice dimensions (Explorer)
         pairs = self.judgments[["rater", "strategy"]].dropna().astype(str).drop_duplicates()
         self.strategy_of: dict[str, set[str]] = {}

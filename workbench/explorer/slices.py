@@ -23,22 +23,19 @@ def sign_labels(diff: pd.Series, more: str, less: str, same: str) -> pd.Series:
     return out
 
 
-def slice_dimensions(
-    full: pd.DataFrame, judgments: pd.DataFrame, fac: pd.DataFrame | None = None
-) -> dict[str, Any]:
+def slice_dimensions(judgments: pd.DataFrame, fac: pd.DataFrame) -> dict[str, Any]:
     """Slice dimensions of a dataset: label -> None (overall), item Series or a function.
 
     Item-level dimensions (task category, factors of :mod:`workbench.factors`)
     are Series ``item_id -> slice value``. Bias-type dimensions depend on the
     reference and/or the judge and are functions ``(judgments, reference,
     judge) -> Series``; the ones in :data:`PER_JUDGE` are computed per judge.
-    ``fac``: :func:`item_factors` of ``full`` when already computed.
+    ``fac``: :func:`item_factors` of the dataset's full table (with texts).
     """
     dims: dict[str, Any] = {vocab.OVERALL: None}
     items = judgments.drop_duplicates("item_id").set_index("item_id")
     if "subset" in items and items["subset"].nunique(dropna=True) > 1:
         dims["task category"] = items["subset"].astype("string")
-    fac = item_factors(full) if fac is None else fac
     pairwise = judgments["protocol"].astype(str).eq("pairwise").any()
     candidates: dict[str, pd.Series] = {}
     if pairwise and "words_diff" in fac:

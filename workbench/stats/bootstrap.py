@@ -70,6 +70,7 @@ __all__ = [
     "item_sums",
     "ordered_patterns",
     "pair_args",
+    "sum_by_code",
     "unique_codes",
     "wilson_interval",
 ]
@@ -153,6 +154,21 @@ def unique_codes(ids: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return labels, codes.ravel()
 
 
+def sum_by_code(c: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """Sums of the rows of ``c`` (rows, d) per integer code in ``0..n-1``: shape (n, d).
+
+    One weighted :func:`numpy.bincount` per column, adding each code's rows in row order
+    (the order a stable sort and ``np.add.reduceat`` add them): no sort.
+
+    >>> sum_by_code(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), np.array([1, 0, 1]), 2).tolist()
+    [[3.0, 4.0], [6.0, 8.0]]
+    """
+    out = np.empty((n, c.shape[1]))
+    for j in range(c.shape[1]):
+        out[:, j] = np.bincount(codes, weights=c[:, j], minlength=n)
+    return out
+
+
 def item_sums(contributions: npt.ArrayLike, items: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Sum row-level contribution vectors within each item.
 
@@ -189,14 +205,7 @@ def item_sums(contributions: npt.ArrayLike, items: npt.ArrayLike) -> tuple[np.nd
         out = np.empty_like(c)
         out[codes] = c
         return out, labels
-    if ids.dtype.kind in "iu" and c.shape[1] <= 64:  # per-column bincount: no sort
-        out = np.empty((len(labels), c.shape[1]))
-        for j in range(c.shape[1]):
-            out[:, j] = np.bincount(codes, weights=c[:, j], minlength=len(labels))
-        return out, labels
-    order = np.argsort(codes, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
-    return np.add.reduceat(c[order], starts, axis=0), labels
+    return sum_by_code(c, codes, len(labels)), labels
 
 
 def bootstrap_sums(
