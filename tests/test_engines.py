@@ -176,6 +176,77 @@ def test_agreement_engine_errors(tmp_path):
         agreement(bad, engine="duckdb")
 
 
+BATTLES = ["pandalm", "llmfao", "arena_judges"]
+"""Staged pairwise datasets with ``model_a`` / ``model_b`` (what the leaderboard needs)."""
+
+JUDGED_PAIRS = ["llmbar", "pandalm", "llmfao", "arena_judges"]
+"""Staged pairwise datasets with LLM judges (llmeval2's raters are people)."""
+
+
+def quiet(fn, source, **kw) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(source, **kw)
+
+
+@pytest.mark.parametrize("name", BATTLES)
+def test_leaderboard_duckdb_equals_pandas(name, loaded):
+    from workbench import leaderboard
+
+    df = loaded(name)
+    expected = quiet(leaderboard, df, n_resamples=50)
+    assert len(expected) > 0
+    same(expected, quiet(leaderboard, df, n_resamples=50, engine="duckdb"))
+
+
+@pytest.mark.parametrize("name", JUDGED_PAIRS)
+def test_position_probe_duckdb_equals_pandas(name, loaded):
+    from workbench.probes import position_preference
+
+    df = loaded(name)
+    expected = quiet(position_preference, df, n_resamples=50, rng=0)
+    assert len(expected) > 0
+    same(expected, quiet(position_preference, df, n_resamples=50, rng=0, engine="duckdb"))
+
+
+def test_leniency_probe_duckdb_equals_pandas(loaded):
+    from workbench.probes import PROBES, leniency
+
+    df = loaded("judging_the_judges")  # the one staged binary dataset
+    expected = quiet(leniency, df, n_resamples=50, rng=0)
+    assert {"false-positive rate", "false-negative rate"} <= set(expected["effect"])
+    same(expected, quiet(leniency, df, n_resamples=50, rng=0, engine="duckdb"))
+    # the registry entry forwards engine=; by names a column the projection keeps
+    by_model = quiet(PROBES["leniency"], df, by="model", ranking=False, n_resamples=50, rng=0)
+    same(
+        by_model,
+        quiet(leniency, df, by="model", ranking=False, n_resamples=50, rng=0, engine="duckdb"),
+    )
+
+
+def test_probe_and_leaderboard_path_sources(tmp_path, loaded):
+    from workbench import leaderboard
+    from workbench.probes import position_preference
+
+    df = loaded("llmbar")
+    df.to_parquet(tmp_path / "llmbar.parquet")
+    expected = quiet(position_preference, df, n_resamples=50, rng=0)
+    assert expected["note"].str.contains("tie-break").any()  # reads raw: kept in the projection
+    path = str(tmp_path / "llmbar.parquet")
+    same(expected, quiet(position_preference, path, n_resamples=50, rng=0, engine="duckdb"))
+    same(expected, quiet(position_preference, path, n_resamples=50, rng=0))  # pandas reads it
+    arena = loaded("arena_judges")
+    arena.to_csv(tmp_path / "arena.csv", index=False)
+    same(
+        quiet(leaderboard, pd.read_csv(tmp_path / "arena.csv"), n_resamples=50),
+        quiet(leaderboard, str(tmp_path / "arena.csv"), n_resamples=50, engine="duckdb"),
+    )
+    with pytest.raises(ValueError, match="engine: expected one of"):
+        position_preference(df, engine="polars")
+    with pytest.raises(TypeError, match="source: expected a DataFrame"):
+        leaderboard(42, engine="duckdb")
+
+
 def test_agreement_engine_pandas_unchanged(loaded):
     df = loaded("arena_judges")
     same(quiet_agreement(df, **FAST), quiet_agreement(df, engine="pandas", **FAST))
@@ -192,6 +263,18 @@ def test_agreement_spark_equals_pandas(loaded):
     ceil = loaded("pandalm")
     opts = dict(statistics=["percent_agreement", "cohen_kappa"], **FAST)
     same(quiet_agreement(ceil, **opts), quiet_agreement(ceil, engine="spark", **opts))  # projected
+    from workbench import leaderboard
+    from workbench.probes import leniency
+
+    same(
+        quiet(leaderboard, small, n_resamples=50),
+        quiet(leaderboard, small, n_resamples=50, engine="spark"),
+    )
+    binary = loaded("judging_the_judges").iloc[:5000]
+    same(
+        quiet(leniency, binary, n_resamples=50, rng=0),
+        quiet(leniency, binary, n_resamples=50, rng=0, engine="spark"),
+    )
     same(
         quiet_agreement(ceil, reference="human:majority", ceiling=False, by=["subset"], **opts),
         quiet_agreement(

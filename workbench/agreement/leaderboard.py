@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import vocab
 from .._validate import check_columns, check_option
+from ..engines.projected import accepts_sources
 from ..errors import SchemaError
 from ..stats import ranking
 from ..stats.bootstrap import check_resampling
@@ -66,6 +67,7 @@ def _rater_groups(df: pd.DataFrame) -> pd.Series:
     return group
 
 
+@accepts_sources()
 def leaderboard(
     df: pd.DataFrame,
     *,
@@ -99,6 +101,11 @@ def leaderboard(
     rng : Generator, int or None, default 0
     cluster : str or callable, optional
         Resample clusters of items (as in :func:`agreement`).
+    engine : {"pandas", "duckdb", "spark"}, default "pandas"
+        With ``"duckdb"`` / ``"spark"`` the engine reads ``df`` (a DataFrame, a
+        parquet/CSV path or glob, or an Ibis table) without the text columns and
+        this runs in pandas on that projection (:func:`workbench.engines.projected`): the
+        same result.
 
     Returns
     -------

@@ -37,22 +37,12 @@ from ..agreement.prepared import COLUMNS, ceiling_options, warn_nan_rows
 from ..errors import SchemaError
 from ..schema import REQUIRED
 from ..stats import SUFFICIENT
-from .backends import ENGINES, connect
+from .backends import ENGINES, backend_of
 from .patterns import cell_columns, pattern_counts, reference_rows, resolved_rows
-from .source import POSITION, files_of, is_path, read_frame, table_of
+from .projected import TEXT_COLUMNS, like_source
+from .source import POSITION, columns_of, read_frame, table_of
 
 __all__ = ["TEXT_COLUMNS", "agreement", "explain", "plan"]
-
-TEXT_COLUMNS: tuple[str, ...] = (
-    "prompt",
-    "response_a",
-    "response_b",
-    "response",
-    "reference",
-    "explanation",
-    "raw",
-)
-"""Columns the agreement table never reads (unless named in ``by`` or ``cluster``)."""
 
 _SUMMARY = ["protocol", "criterion", "rater", "rater_kind", "order", "label"]
 
@@ -130,7 +120,7 @@ method, rng, ties, aggregate, ceiling_items, cluster
         return pandas_agreement(df, **options)
     if how == "projected":
         df = con.to_pandas(t.order_by(POSITION)).drop(columns=POSITION)
-        return pandas_agreement(_like_source(df, source), **options)
+        return pandas_agreement(like_source(df, source), **options)
     return _patterns_table(t, con, summary, source, **options)
 
 
@@ -177,10 +167,10 @@ def _prepared(source: Any, engine: str, options: dict[str, Any]) -> tuple[str, A
         raise TypeError(f"agreement: unknown option(s) {unknown}")
     if engine == "pandas":
         return "pandas", None, None, None
-    con = _backend(source, engine)
+    con = backend_of(source, engine)
     by = options["by"]
     by_list = [by] if isinstance(by, str) else list(by or [])
-    names = _columns(source, con)
+    names = columns_of(source, con)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise SchemaError(f"source: missing required column(s) {missing}")
@@ -191,47 +181,6 @@ def _prepared(source: Any, engine: str, options: dict[str, Any]) -> tuple[str, A
     if how is None:
         how = plan(summary, names, **options)
     return how, t, con, summary
-
-
-def _backend(source: Any, engine: str) -> Any:
-    import ibis
-
-    if isinstance(source, ibis.Table) and not isinstance(source, pd.DataFrame):
-        try:
-            con = source._find_backend(use_default=False)  # noqa: SLF001 - Ibis' own lookup
-        except Exception:  # an unbound memtable: any backend runs it
-            return connect(engine)
-        own = {"duckdb": "duckdb", "pyspark": "spark"}.get(con.name, con.name)
-        if own != engine:
-            raise ValueError(
-                f"engine: {engine!r}, but the Ibis table belongs to the {con.name} backend; "
-                f"pass engine={own!r} or build the table on the {engine} backend"
-            )
-        return con
-    if not isinstance(source, pd.DataFrame) and not is_path(source):
-        raise TypeError(
-            "source: expected a DataFrame, a parquet/CSV path or glob, or an Ibis table, "
-            f"got {type(source).__name__}"
-        )
-    return connect(engine)
-
-
-def _columns(source: Any, con: Any) -> list[str]:
-    if isinstance(source, pd.DataFrame):
-        return list(source.columns)
-    if is_path(source):
-        f = files_of(source)[0]
-        t = con.read_parquet(f) if f.lower().endswith((".parquet", ".pq")) else con.read_csv(f)
-        return list(t.columns)
-    return list(source.columns)
-
-
-def _like_source(df: pd.DataFrame, source: Any) -> pd.DataFrame:
-    """The projected table with the source DataFrame's dtypes (a round trip through Arrow
-    turns categoricals and nullable integers into plain columns)."""
-    if isinstance(source, pd.DataFrame):
-        return df.astype({c: source[c].dtype for c in df.columns if c in source.columns})
-    return df
 
 
 def _summary(t: Any, con: Any) -> tuple[pd.DataFrame, str | None]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .._validate import check_option
 
-__all__ = ["DUCKDB_MEMORY_LIMIT", "ENGINES", "connect", "java_available"]
+__all__ = ["DUCKDB_MEMORY_LIMIT", "ENGINES", "backend_of", "connect", "java_available"]
 
 ENGINES: tuple[str, ...] = ("pandas", "duckdb", "spark")
 """Engines of :func:`workbench.agreement` (``engine=``)."""
@@ -34,6 +34,37 @@ def java_available() -> bool:
     if home and os.path.exists(os.path.join(home, "bin", "java")):
         return True
     return shutil.which("java") is not None
+
+
+def backend_of(source: Any, engine: str) -> Any:
+    """The Ibis backend that runs ``source`` on ``engine``: an Ibis table's own backend
+    (which must be ``engine``'s), else :func:`connect` of ``engine``.
+
+    Raises TypeError for a source that is neither a DataFrame, a path nor an Ibis table.
+    """
+    import ibis
+    import pandas as pd
+
+    from .source import is_path
+
+    if isinstance(source, ibis.Table) and not isinstance(source, pd.DataFrame):
+        try:
+            con = source._find_backend(use_default=False)  # noqa: SLF001 - Ibis' own lookup
+        except Exception:  # an unbound memtable: any backend runs it
+            return connect(engine)
+        own = {"duckdb": "duckdb", "pyspark": "spark"}.get(con.name, con.name)
+        if own != engine:
+            raise ValueError(
+                f"engine: {engine!r}, but the Ibis table belongs to the {con.name} backend; "
+                f"pass engine={own!r} or build the table on the {engine} backend"
+            )
+        return con
+    if not isinstance(source, pd.DataFrame) and not is_path(source):
+        raise TypeError(
+            "source: expected a DataFrame, a parquet/CSV path or glob, or an Ibis table, "
+            f"got {type(source).__name__}"
+        )
+    return connect(engine)
 
 
 def connect(engine: str) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["POSITION", "files_of", "is_path", "read_frame", "table_of"]
+__all__ = ["POSITION", "columns_of", "files_of", "is_path", "read_frame", "table_of"]
 
 POSITION = "_position"
 """Column holding each row's position in its source (file index * 2**40 + row in file)."""
@@ -103,6 +103,17 @@ def _csv_cols(file: str, columns: Sequence[str] | None):
         return None
     wanted = set(columns)
     return lambda c: c in wanted
+
+
+def columns_of(source: Any, con: Any) -> list[str]:
+    """The column names of ``source`` (a path source: of its first file, read by ``con``)."""
+    if isinstance(source, pd.DataFrame):
+        return list(source.columns)
+    if is_path(source):
+        f = files_of(source)[0]
+        t = con.read_parquet(f) if _kind(f) == "parquet" else con.read_csv(f)
+        return list(t.columns)
+    return list(source.columns)
 
 
 def table_of(source: Any, con: Any, columns: Sequence[str]) -> Any:

@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .._validate import check_option
+from ..engines.projected import accepts_sources
 from ..stats.bootstrap import (
     bootstrap_resample,
 )
@@ -40,6 +41,7 @@ def binary_pairs(
     protocols=("binary",),
     description="False-positive / false-negative rates on correctness and exam-taker ranking (Thakur et al. 2024).",
 )
+@accepts_sources(keep=("prompt",))
 def leniency(
     df: pd.DataFrame,
     *,
@@ -84,6 +86,11 @@ def leniency(
         Add the Spearman ranking row.
     n_resamples, confidence_level, rng
         Bootstrap settings.
+    engine : {"pandas", "duckdb", "spark"}, default "pandas"
+        With ``"duckdb"`` / ``"spark"`` the engine reads ``df`` (a DataFrame, a
+        parquet/CSV path or glob, or an Ibis table) without the text columns (it keeps ``prompt``, the questions of the ranking) and
+        this runs in pandas on that projection (:func:`workbench.engines.projected`): the
+        same result.
 
     References
     ----------

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import factors, verdicts
 from .._validate import check_option
+from ..engines.projected import accepts_sources
 from . import frame
 from .estimate import Rng, proportion, resampling_options, sign_test, wilson
 from .registry import probe
@@ -47,6 +48,7 @@ def _order_pivot(rows: pd.DataFrame) -> pd.DataFrame:
     protocols=("pairwise",),
     description="Swap consistency, conflict rate and preference for the first-presented response (Wang et al. 2024).",
 )
+@accepts_sources(keep=("raw",))
 def position_preference(
     df: pd.DataFrame,
     *,
@@ -74,6 +76,12 @@ def position_preference(
         reading, Zeng et al. 2024).
     n_resamples, confidence_level, rng
         Bootstrap settings (module docstring).
+    engine : {"pandas", "duckdb", "spark"}, default "pandas"
+        With ``"duckdb"`` / ``"spark"`` the engine reads ``df`` (a DataFrame, a
+        parquet/CSV path or glob, or an Ibis table) without the text columns but
+        ``raw`` (the tie-break verdicts) and
+        this runs in pandas on that projection (:func:`workbench.engines.projected`): the
+        same result.
 
     Returns
     -------
