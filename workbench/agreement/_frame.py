@@ -33,6 +33,7 @@ __all__ = [
     "label_set",
     "protocol_of",
     "quiet",
+    "rater_positions",
     "resolved_table",
     "rows_of",
     "unit_codes",
@@ -93,6 +94,21 @@ def individual_humans(df: pd.DataFrame) -> list[str]:
     )
 
 
+def rater_positions(df: pd.DataFrame, raters: Sequence[str]) -> np.ndarray:
+    """Positions of the rows of ``raters``, in table order (from the shared factorization
+    of ``rater``: no string comparison per row).
+
+    >>> rater_positions(pd.DataFrame({"rater": ["a", "b", "a", None]}), ["a"]).tolist()
+    [0, 2]
+    """
+    codes, uniques = factorize(df["rater"])
+    wanted = np.isin(uniques, np.asarray(list(raters), dtype=object))
+    if not wanted.any():
+        return np.zeros(0, dtype=np.int64)
+    hit = np.append(wanted, False)  # code -1 (NA) indexes the last entry
+    return np.flatnonzero(hit[codes])
+
+
 def rows_of(df: pd.DataFrame, raters: Sequence[str], cols: Sequence[str]) -> pd.DataFrame:
     """Rows of ``raters`` with only the columns ``cols`` (those present) and the value columns.
 
@@ -147,9 +163,15 @@ def with_item_codes(df: pd.DataFrame) -> pd.DataFrame:
     Codes 0, 1, ... in order of first appearance (as ``groupby(ITEM, sort=False).ngroup()``),
     from the column factorizations :func:`workbench._validate.check_table` made (shared).
     """
+    coded = {col: factorize(df[col]) for col in ITEM}
+    varying = [c for c in ITEM if len(coded[c][1]) > 1 or (coded[c][0] < 0).any()]
+    if len(varying) == 1:  # one column varies (item_id): its codes may be the item codes
+        codes = coded[varying[0]][0]
+        first_seen = not isinstance(df[varying[0]].dtype, pd.CategoricalDtype)
+        if first_seen and (codes >= 0).all():
+            return df.assign(**{ITEM_CODE: codes.astype(np.int64)})
     combined = np.zeros(len(df), dtype=np.int64)
-    for col in ITEM:
-        codes, uniques = factorize(df[col])
+    for codes, uniques in coded.values():
         combined = combined * (len(uniques) + 1) + (codes.astype(np.int64) + 1)
     if len(df) and combined.max() >= 2**62:  # cannot happen for < 2**20 values per column
         return df.assign(**{ITEM_CODE: df.groupby(ITEM, sort=False).ngroup().to_numpy()})

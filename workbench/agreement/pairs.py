@@ -28,7 +28,15 @@ from .._validate import factorize
 if TYPE_CHECKING:
     from .prepared import CeilingItems, JudgePairs
 
-from ._frame import ITEM, ITEM_CODE, as_column, individual_humans, rows_of, values
+from ._frame import (
+    ITEM,
+    ITEM_CODE,
+    as_column,
+    individual_humans,
+    rater_positions,
+    rows_of,
+    values,
+)
 
 __all__ = [
     "ceiling_note",
@@ -106,23 +114,44 @@ def judge_pairs(
     (unparsable output, tied majority) are left out; ``by`` columns come from the
     judge's row.
     """
-    rows = rows_of(df, [rater], [*ITEM, *by, ITEM_CODE])
-    coded = ITEM_CODE in rows.columns and ITEM_CODE in reference.columns
-    left = rows[ITEM + [c for c in by if c not in ITEM] + ([ITEM_CODE] if coded else [])].copy()
+    if ITEM_CODE in df.columns and ITEM_CODE in reference.columns:
+        return _coded_judge_pairs(df, rater, reference, protocol, by)
+    rows = rows_of(df, [rater], [*ITEM, *by])
+    left = rows[ITEM + [c for c in by if c not in ITEM]].copy()
     left["x"] = as_column(values(rows, protocol).to_numpy(), left.index)
-    if coded:
-        # Look the reference up by integer item code: the rows (and their order) of an
-        # inner merge on the item key, which is unique in ``reference``.
-        codes = left[ITEM_CODE].to_numpy()
-        size = int(np.max(np.r_[codes, reference[ITEM_CODE].to_numpy(), -1])) + 1
-        where = np.full(size, -1)
-        where[reference[ITEM_CODE].to_numpy()] = np.arange(len(reference))
-        pos = where[codes]
-        out = left[pos >= 0].copy()
-        out["y"] = as_column(reference["y"].to_numpy()[pos[pos >= 0]], out.index)
+    out = left.merge(reference, on=ITEM, how="inner")
+    return out[out["x"].notna() & out["y"].notna()]
+
+
+def _coded_judge_pairs(
+    df: pd.DataFrame, rater: str, reference: pd.DataFrame, protocol: str, by: list[str]
+) -> pd.DataFrame:
+    """:func:`judge_pairs` by integer item code: the rows (and their order) of an inner
+    merge on the item key, which is unique in ``reference``; every column taken once, at
+    the rows kept (a take of a string column costs as much as the rest together)."""
+    at = rater_positions(df, [rater])
+    codes = df[ITEM_CODE].to_numpy()[at]
+    ref_codes = reference[ITEM_CODE].to_numpy()
+    size = int(np.max(np.r_[codes, ref_codes, -1])) + 1
+    where = np.full(size, -1)
+    where[ref_codes] = np.arange(len(reference))
+    pos = where[codes]
+    value_cols = [c for c in ("label", "score") if c in df.columns]
+    x = values(df[value_cols].take(at), protocol).to_numpy()
+    found = pos >= 0
+    y_ref = reference["y"].to_numpy()
+    y = y_ref[np.maximum(pos, 0)] if len(y_ref) else np.full(len(at), None, dtype=object)
+    y_na = pd.isna(y_ref)[np.maximum(pos, 0)] if len(y_ref) else np.ones(len(at), dtype=bool)
+    column = df["label" if protocol != "rating" else "score"]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # NA from the codes: no string test
+        x_na = column.cat.codes.to_numpy()[at] < 0
     else:
-        out = left.merge(reference, on=ITEM, how="inner")
-    out = out[out["x"].notna() & out["y"].notna()]
+        x_na = pd.isna(x)
+    keep = found & ~x_na & ~y_na
+    cols = [c for c in dict.fromkeys([*ITEM, *by, ITEM_CODE]) if c in df.columns]
+    out = df[cols].take(at[keep])
+    out["x"] = as_column(x[keep], out.index)
+    out["y"] = as_column(y[keep], out.index)
     return out
 
 
@@ -255,16 +284,20 @@ def ceiling_note(
 def judge_names(df: pd.DataFrame, raters: pd.Series, judges: Sequence[str] | None) -> list[str]:
     """The judges asked for (checked; one may be given as a string), or every rater of kind
     ``llm``, ``metric`` or ``baseline``."""
-    if judges is None:
-        kind = df["rater_kind"].astype("object")
-        return sorted(raters[kind.isin(vocab.JUDGE_KINDS)].unique().tolist())
+    codes, names = factorize(raters)
+    if judges is None:  # from the integer codes of both columns: no string per row
+        kinds, kind_names = factorize(df["rater_kind"])
+        judge_kind = np.append(np.isin(kind_names.astype(object), vocab.JUDGE_KINDS), False)
+        hit = judge_kind[kinds] & (codes >= 0)
+        return sorted(str(r) for r in names[np.flatnonzero(np.bincount(codes[hit]))])
     judges = [judges] if isinstance(judges, str) else list(judges)
     if not judges:
         raise ValueError("judges: an empty list; name at least one judge, or pass None for all")
     twice = sorted({j for j in judges if judges.count(j) > 1})
     if twice:
         raise ValueError(f"judges: {twice} listed more than once")
-    unknown = sorted(set(judges) - set(raters.unique()))
+    used = names[np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(names)))]
+    unknown = sorted(set(judges) - set(used.tolist()))  # a categorical's unused categories too
     if unknown:
         raise ValueError(f"judges: not in the table: {unknown}")
     return judges
@@ -283,9 +316,11 @@ def ceiling_seen(
         compared = [p.pairs[ITEM_CODE].to_numpy() for p in pairs]
         return (np.concatenate(compared) if compared else np.array([], dtype=np.int64)), {}
     valued = values(df, protocol).notna().to_numpy()
-    judged = raters.isin(judges).to_numpy() & valued
+    rater_codes, names = factorize(raters)
+    where = {r: i for i, r in enumerate(names.tolist())}
     codes = df[ITEM_CODE].to_numpy()
-    judged_by = {j: codes[(raters == j).to_numpy() & valued] for j in judges}
+    judged_by = {j: codes[(rater_codes == where.get(j, -2)) & valued] for j in judges}
+    judged = np.isin(rater_codes, [where[j] for j in judges if j in where]) & valued
     return codes[judged], judged_by
 
 

@@ -406,9 +406,7 @@ class PreparedPairs:
         cp = self.ceiling_all
         assert cp is not None
         # (item code, annotator code) as one integer per pair: no MultiIndex of strings
-        names = np.concatenate(
-            [block["_annotator"].to_numpy(object), cp["rater"].to_numpy(object)]
-        )
+        names = np.concatenate([block["_annotator"].to_numpy(object), cp["rater"].to_numpy(object)])
         who, distinct = pd.factorize(names)
         k = np.int64(max(len(distinct), 1))
         jkey = block[ITEM_CODE].to_numpy().astype(np.int64) * k + who[: len(block)]
@@ -518,7 +516,7 @@ aggregate='mean', by=())
         df, ref = resolve_reference(df, "human" if reference is None else reference)
         if df is not coded or ITEM_CODE not in df.columns:  # rows added (a majority): recode
             df = with_item_codes(df)
-    raters = df["rater"].astype("object")
+    raters = df["rater"]
     named = judges is not None
     judges = judge_names(df, raters, judges)
     ref_values = reference_values(df, ref, protocol) if loo is None else None

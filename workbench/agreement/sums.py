@@ -22,8 +22,10 @@ from ..stats import bootstrap as boot
 from ._frame import quiet
 
 __all__ = [
+    "CELL_KEY_LIMIT",
     "block_sums",
     "bootstrap_patterns",
+    "cell_patterns",
     "distinct_cells",
     "item_patterns",
     "mix64",
@@ -86,7 +88,11 @@ def sum_statistics(
     if cells is not None:  # cells in order of their first item, as item_patterns orders groups
         by_first = np.argsort(cells[0], kind="stable")
         cells = (cells[0][by_first], cells[1][by_first])
-    reps = None if cells is None else cells[0]
+    # Several rows per item (e.g. both presentation orders), integer codes, no blocks:
+    # items group exactly by their counts of (x, y) cells; contributions are needed only
+    # for the rows of one representative item per group.
+    grouped = cell_patterns(x, y, items) if blocks is None and cells is None else None
+    reps = cells[0] if cells is not None else None if grouped is None else grouped[0]
     out_blocks, resolved, seen, spans = [], {}, {}, {}
     width = 0
     for name, opts in sum_specs.items():
@@ -108,6 +114,10 @@ def sum_statistics(
         r = boot.bootstrap_sums(
             np.concatenate(out_blocks, axis=1), from_sums, counts=cells[1], **kw
         )
+    elif grouped is not None:
+        _, pattern, counts = grouped
+        patterns = np.concatenate([block_sums(c, pattern, None, 1) for c in out_blocks], axis=1)
+        r = bootstrap_patterns(patterns, counts, from_sums, sparse=False, **kw)
     else:
         contrib = np.concatenate(
             [block_sums(c, items, blocks, n_blocks) for c in out_blocks], axis=1
@@ -180,6 +190,69 @@ def bootstrap_patterns(
         theta, boots, jack, counts.astype(float), confidence_level, method
     )
     return boot.bootstrap_result(theta, boots, lo, hi, n)
+
+
+CELL_KEY_LIMIT = 20_000_000
+"""Largest items x cells count matrix :func:`cell_patterns` builds (else the hash path)."""
+
+
+def cell_patterns(
+    x: np.ndarray, y: np.ndarray, items: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Items grouped exactly by the multiset of their (x, y) cells, or None when not applicable.
+
+    Applies to integer label codes (>= 0), any number of rows per item: an item's pattern
+    is its vector of counts per cell, encoded as one integer (mixed radix), so two items
+    share a group exactly when their rows are the same multiset of cells. Groups are in
+    order of their first item (items in sorted order of ``items``), as
+    :func:`item_patterns` orders them. None when the count matrix or the code would be too
+    large (:data:`CELL_KEY_LIMIT`, 63 bits): :func:`item_patterns` then hashes.
+
+    Returns
+    -------
+    rows : ndarray of int
+        The rows of each group's first item, in row order.
+    group : ndarray of int
+        The group of each of those rows (0..m-1).
+    counts : ndarray of int, shape (m,)
+        Items per group.
+
+    Examples
+    --------
+    Items 0 and 2 both have cells (0, 0) and (1, 0); item 1 has (0, 0) twice:
+
+    >>> rows, group, counts = cell_patterns(
+    ...     np.array([0, 1, 0, 0, 1, 0]), np.array([0, 0, 0, 0, 0, 0]), np.array([0, 0, 1, 1, 2, 2]))
+    >>> rows.tolist(), group.tolist(), counts.tolist()
+    ([0, 1, 2, 3], [0, 0, 1, 1], [2, 1])
+    """
+    if x.dtype.kind not in "iu" or y.dtype.kind not in "iu" or not len(x):
+        return None
+    if x.min() < 0 or y.min() < 0:
+        return None
+    _, codes = boot.unique_codes(items)
+    n_items = int(codes.max()) + 1
+    k = int(max(x.max(), y.max())) + 1
+    width = k * k
+    if n_items * width > CELL_KEY_LIMIT:
+        return None
+    cell = x.astype(np.int64) * k + y
+    per_item = np.bincount(codes * width + cell, minlength=n_items * width).reshape(n_items, width)
+    used = np.flatnonzero(per_item.any(axis=0))
+    base = int(per_item.max()) + 1
+    if len(used) * np.log2(base) >= 62:
+        return None
+    key = per_item[:, used] @ (base ** np.arange(len(used), dtype=np.int64))
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    group = rank[group.ravel()]
+    first = np.sort(first)
+    counts = np.bincount(group, minlength=len(first)).astype(np.int64)
+    is_rep = np.zeros(n_items, dtype=bool)
+    is_rep[first] = True
+    rows = np.flatnonzero(is_rep[codes])
+    return rows, group[codes[rows]], counts
 
 
 def item_patterns(

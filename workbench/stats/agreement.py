@@ -365,6 +365,8 @@ def _pair_codes(
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same length, got {a.shape[0]} and {b.shape[0]}"
         )
+    if _already_codes(a, b, categories):  # labels coded 0..k-1 with categories range(k)
+        return a.astype(np.int64), b.astype(np.int64), categories
     ra, ua = factorize(a, names[0])
     rb, ub = factorize(b, names[1])
     keep = (ra >= 0) & (rb >= 0)
@@ -385,6 +387,17 @@ def _pair_codes(
     ca = np.where(keep, np.take(_lut(ra, ua, categories, names[0]), ra), -1)
     cb = np.where(keep, np.take(_lut(rb, ub, categories, names[1]), rb), -1)
     return ca, cb, categories
+
+
+def _already_codes(a: np.ndarray, b: np.ndarray, categories: tuple[Any, ...] | None) -> bool:
+    """Whether ``a`` and ``b`` are integer codes in ``0..k-1`` of ``categories == range(k)``
+    (each value its own code: nothing to factorize)."""
+    if categories is None or a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
+        return False
+    k = len(categories)
+    if any(type(c) is not int for c in categories) or categories != tuple(range(k)):
+        return False
+    return not len(a) or (min(a.min(), b.min()) >= 0 and max(a.max(), b.max()) < k)
 
 
 def _resolve_pair(rater_1: Any, rater_2: Any, *, categories: Any = None, **options: Any):
