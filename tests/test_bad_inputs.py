@@ -420,7 +420,7 @@ TIDY: dict[str, tuple[Callable[[Any], Any], Expectation]] = {
     ),
     "prepare_with_slice_wrong_length": (  # defect: pandas 'Length of values (2) does not match'
         lambda t: ag.prepare(P10).with_slice("s", lambda ids: ids.iloc[:2]).emit(**BOOT),
-        Raises(ValueError, r"^values: expected one value per pair \(20\), got \(2,\)"),
+        Raises(ValueError, r"^values: expected one value per item \(10\), got \(2,\)"),
     ),
     "prepare_one_judge_unknown": (
         lambda t: ag.prepare(P10).one_judge("zz"),

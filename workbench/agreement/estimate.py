@@ -30,8 +30,12 @@ __all__ = [
     "SCORE_STATISTICS",
     "block_seed",
     "distinct_cells",  # from .sums, where it is defined
+    "encode_labels",
     "estimate_block",
     "gap_block",
+    "gap_reduce",
+    "group_rng",
+    "mean_reduce",
     "n_distinct",
     "statistic_specs",
 ]
@@ -190,7 +194,7 @@ def estimate_block(
         for name, opts in specs.items()
     }
     if x.dtype.kind in "OUS":
-        x, y, specs = _encode_labels(x, y, specs, categories)
+        x, y, specs = encode_labels(x, y, specs, categories)
     base = block_seed(rng)
     kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method)
     sum_specs = {k: o for k, o in specs.items() if SUFFICIENT[k].kind != "resample"}
@@ -209,13 +213,13 @@ def estimate_block(
                 h_codes,
                 sum_specs,
                 n_h,
-                _mean_over(n_h),
-                rng=_group_rng(base, "sums"),
+                mean_reduce(n_h),
+                rng=group_rng(base, "sums"),
                 **kw,
             )
         )
     for name, opts in res_specs.items():
-        gen = _group_rng(base, name)
+        gen = group_rng(base, name)
         fast = rank_bootstrap(name, opts, x, y, items, h_codes, rng=gen, **kw)
         out[name] = (
             fast if fast is not None else _resampled(name, opts, x, y, items, h_codes, kw, gen)
@@ -268,7 +272,7 @@ def gap_block(
     units = np.concatenate([uj, uc])
     side = np.repeat([0, 1], [len(xj), len(xc)])
     if x.dtype.kind in "OUS":
-        x, y, specs = _encode_labels(x.astype(object), y.astype(object), specs, categories)
+        x, y, specs = encode_labels(x.astype(object), y.astype(object), specs, categories)
     else:
         x, y = x.astype(float), y.astype(float)
     n_h = 1
@@ -277,7 +281,7 @@ def gap_block(
         _, h = np.unique(np.concatenate([hj, hc]).astype(str), return_inverse=True)
         n_h = int(h.max()) + 1
         blocks = side * n_h + h
-    reduce = _gap_of(n_h)
+    reduce = gap_reduce(n_h)
     base = block_seed(rng)
     kw = dict(n_resamples=n_resamples, confidence_level=confidence_level, method=method)
     sum_specs = {k: o for k, o in specs.items() if SUFFICIENT[k].kind != "resample"}
@@ -292,7 +296,7 @@ def gap_block(
                 sum_specs,
                 2 * n_h,
                 reduce,
-                rng=_group_rng(base, "gap:sums"),
+                rng=group_rng(base, "gap:sums"),
                 **kw,
             )
         )
@@ -310,7 +314,7 @@ def gap_block(
             return reduce(per)
 
         r = boot.bootstrap_resample(
-            stat, (x, y, blocks), items=units, rng=_group_rng(base, f"gap:{name}"), **kw
+            stat, (x, y, blocks), items=units, rng=group_rng(base, f"gap:{name}"), **kw
         )
         out[name] = (r.estimate, r.ci_low, r.ci_high, r.se)
     small = n_distinct(units) < MIN_CI_ITEMS
@@ -335,26 +339,37 @@ def block_seed(rng: np.random.Generator | int | None) -> int:
     return int(boot.generator(rng).integers(2**63))
 
 
-def _group_rng(base: int, group: str) -> np.random.Generator:
+def group_rng(base: int, group: str) -> np.random.Generator:
     """Generator of one statistic group of a block: depends on the seed and the group only."""
     return np.random.default_rng([base % 2**63, zlib.crc32(group.encode())])
 
 
-def _mean_over(n_h: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Per-annotator statistics (..., n_h) -> their NaN-skipping mean (one annotator: itself)."""
+def mean_reduce(n_h: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Per-annotator statistics (..., n_h) -> their NaN-skipping mean (one annotator: itself).
+
+    The numbers of :func:`numpy.nanmean` (NaN set to 0, summed, divided by the count), with
+    no warning to silence: no all-NaN "Mean of empty slice" warning, so no change to the
+    process-wide warning filters, and safe to call from several threads at once.
+
+    >>> mean_reduce(3)(np.array([[1.0, np.nan, 2.0], [np.nan, np.nan, np.nan]])).tolist()
+    [1.5, nan]
+    """
 
     def reduce(per: np.ndarray) -> np.ndarray:
         if n_h == 1:
             return per[..., 0]
-        with np.errstate(invalid="ignore"), quiet():
-            return np.nanmean(per, axis=-1)
+        per = np.asarray(per)
+        valid = ~np.isnan(per)
+        total = np.where(valid, per, 0.0).sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / valid.sum(axis=-1, dtype=np.intp)
 
     return reduce
 
 
-def _gap_of(n_h: int) -> Callable[[np.ndarray], np.ndarray]:
+def gap_reduce(n_h: int) -> Callable[[np.ndarray], np.ndarray]:
     """Statistics per (side, annotator) (..., 2 * n_h) -> judge side minus ceiling side."""
-    mean = _mean_over(n_h)
+    mean = mean_reduce(n_h)
 
     def reduce(per: np.ndarray) -> np.ndarray:
         per = np.asarray(per, float)
@@ -388,7 +403,7 @@ def n_distinct(codes: np.ndarray) -> int:
     return int(pd.unique(codes.ravel()).size)
 
 
-def _encode_labels(
+def encode_labels(
     x: np.ndarray,
     y: np.ndarray,
     specs: dict[str, dict[str, Any]],

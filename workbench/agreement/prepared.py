@@ -19,7 +19,7 @@ import dataclasses
 import os
 import sys
 import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -30,6 +30,7 @@ from .._validate import check_option
 from ..schema import resolve_samples
 from ..stats.bootstrap import Method
 from ._frame import (
+    ITEM,
     ITEM_CODE,
     check_by,
     cluster_index,
@@ -61,6 +62,8 @@ from .pairs import (
     reference_values,
     resolve_reference,
 )
+from .sliced import BlockPatterns, block_patterns, item_slices
+from .threads import map_blocks
 
 __all__ = [
     "AGGREGATES",
@@ -203,6 +206,12 @@ class PreparedPairs:
     """Why judge rows have no gap to the ceiling (no ceiling possible, other footing...)."""
     unpaired: tuple[str, ...] = ()
     """Judges (not named by the caller) that share no item with the reference."""
+    _memo: dict[Hashable, Any] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Item patterns of the blocks (:meth:`_patterns`) and :meth:`one_judge` results, found
+    once: the pairs never change, and :meth:`with_slice` (same pairs, one column more)
+    shares them."""
 
     def __repr__(self) -> str:
         pairs = {j.judge: len(j.pairs) for j in self.judges}
@@ -217,23 +226,29 @@ class PreparedPairs:
 
         Equivalent to preparing a table that carries that column on every row: a
         pair takes it from its judge's (ceiling: annotator's) row, i.e. from its item.
+        ``values`` is called once per frame of pairs with the item id of each distinct
+        item (a Series), and must return one value per id.
         """
 
         def add(pairs: pd.DataFrame) -> pd.DataFrame:
-            got = values(pairs["item_id"])
-            if np.ndim(got) != 1 or len(got) != len(pairs):
+            codes, first = _distinct_items(pairs)
+            ids = pairs["item_id"].iloc[first].reset_index(drop=True)
+            got = values(ids)
+            if np.ndim(got) != 1 or len(got) != len(ids):
                 raise ValueError(
-                    f"values: expected one value per pair ({len(pairs)}), got "
+                    f"values: expected one value per item ({len(ids)}), got "
                     f"{np.shape(got)} from {getattr(values, '__name__', 'values')}"
                 )
-            return pairs.assign(**{column: pd.Series(got).array})
+            return pairs.assign(**{column: pd.Series(got).array.take(codes)})
 
-        return dataclasses.replace(
+        out = dataclasses.replace(
             self,
             judges=tuple(j._replace(pairs=add(j.pairs)) for j in self.judges),
             ceiling=None if self.ceiling is None else add(self.ceiling),
             by=self.by if column in self.by else (*self.by, column),
         )
+        object.__setattr__(out, "_memo", self._memo)  # the same pairs: the same patterns
+        return out
 
     def one_judge(self, judge: str) -> PreparedPairs:
         """The pairs as prepared from the same table without the other judges' rows.
@@ -262,6 +277,20 @@ class PreparedPairs:
         """
         if judge not in self.judge_names:
             raise ValueError(f"judge: {judge!r} is not one of {list(self.judge_names)}")
+        memo_key = ("one_judge", judge)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._one_judge(judge)
+        return self._memo[memo_key]
+
+    def _one_judge(self, judge: str) -> PreparedPairs:
+        out = self._without_others(judge)
+        if out.categories == self.categories:  # the judge's pairs, coded alike: same patterns
+            for key, plan in self._memo.items():
+                if key[:1] == ("patterns",) and key[1:3] == ("judge", judge):
+                    out._memo[key] = plan
+        return out
+
+    def _without_others(self, judge: str) -> PreparedPairs:
         judges = tuple(j for j in self.judges if j.judge == judge)
         cp = self.ceiling_all
         if cp is not None and len(cp) and self.ceiling_items != "all":
@@ -354,9 +383,16 @@ class PreparedPairs:
         **kw: Any,
     ) -> list[dict[str, Any]]:
         """The table rows of one judge (or the ceiling), per slice and statistic."""
+        gaps = kind == "judge" and self.same_footing and self.ceiling_all is not None
+        sliced = self._sliced(pairs, judge, kind, humans_col, specs, by, gaps)
+        if sliced is not None:
+            return [
+                row
+                for key, est, gap, n_units in sliced(**kw)
+                for row in self._rows(key, by, judge, kind, est, gap, n_units)
+            ]
         records = []
         groups = pairs.groupby(by, sort=True, dropna=False) if by else [((), pairs)]
-        gaps = kind == "judge" and self.same_footing and self.ceiling_all is not None
         for key, block in groups:
             key = key if isinstance(key, tuple) else (key,)
             x, y = xy(block, self.protocol)
@@ -365,29 +401,125 @@ class PreparedPairs:
             humans = block[humans_col].to_numpy(object).astype(str) if humans_col else None
             opts = dict(aggregate=self.aggregate, categories=self.categories, **kw)
             est = estimate_block(x, y, units, humans, specs, item_codes=items, **opts)
-            n_units = n_distinct(units)
             gap = self._gap(block, x, y, specs, **opts) if gaps else {}
-            for name, (e, lo, hi, se, n_used) in est.items():
-                g = gap.get(name, (np.nan, np.nan, np.nan))
-                records.append(
-                    {
-                        **dict(zip(by, key, strict=True)),
-                        "judge": judge,
-                        "reference": self.reference if kind == "judge" else self.others,
-                        "statistic": name,
-                        "estimate": float(e),
-                        "ci_low": float(lo),
-                        "ci_high": float(hi),
-                        "se": float(se),
-                        "n_items": n_used,
-                        "kind": kind,
-                        "gap_to_ceiling": g[0],
-                        "gap_ci_low": g[1],
-                        "gap_ci_high": g[2],
-                        "note": self._note(kind, e, lo, hi, n_units, g),
-                    }
-                )
+            records += self._rows(key, by, judge, kind, est, gap, n_distinct(units))
         return records
+
+    def _rows(
+        self,
+        key: tuple,
+        by: list[str],
+        judge: str,
+        kind: str,
+        est: Mapping[str, tuple],
+        gap: Mapping[str, tuple],
+        n_units: int,
+    ) -> list[dict[str, Any]]:
+        """The table rows of one (judge, slice) block, one per statistic."""
+        out = []
+        for name, (e, lo, hi, se, n_used) in est.items():
+            g = gap.get(name, (np.nan, np.nan, np.nan))
+            out.append(
+                {
+                    **dict(zip(by, key, strict=True)),
+                    "judge": judge,
+                    "reference": self.reference if kind == "judge" else self.others,
+                    "statistic": name,
+                    "estimate": float(e),
+                    "ci_low": float(lo),
+                    "ci_high": float(hi),
+                    "se": float(se),
+                    "n_items": n_used,
+                    "kind": kind,
+                    "gap_to_ceiling": g[0],
+                    "gap_ci_low": g[1],
+                    "gap_ci_high": g[2],
+                    "note": self._note(kind, e, lo, hi, n_units, g),
+                }
+            )
+        return out
+
+    def _sliced(
+        self,
+        pairs: pd.DataFrame,
+        judge: str,
+        kind: str,
+        humans_col: str | None,
+        specs: dict[str, dict[str, Any]],
+        by: list[str],
+        gaps: bool,
+    ) -> Callable[..., Iterator[tuple[tuple, dict, dict, int]]] | None:
+        """Every slice's estimates from the block's item patterns (:mod:`.sliced`), or None.
+
+        None when that path does not apply (see :mod:`workbench.agreement.sliced`) or
+        ``by`` splits an item's pairs between slices: :meth:`_records` then estimates
+        each slice from its pairs. The patterns are found once per block and kept for the
+        pairs' other slicings (:meth:`with_slice` shares them).
+        """
+        if self.clusters is not None or ITEM_CODE not in pairs.columns:
+            return None
+        keys, slice_of = item_slices(pairs, by)
+        if slice_of is None:
+            return None
+        plan = self._patterns(pairs, judge, kind, humans_col, specs, gap=False)
+        gplan = self._patterns(pairs, judge, kind, humans_col, specs, gap=True) if gaps else None
+        if plan is None or (gaps and gplan is None):
+            return None
+
+        def estimates(**kw: Any) -> Iterator[tuple[tuple, dict, dict, int]]:
+            members = [slice_of[plan.first_row] == s for s in range(len(keys))]
+            tasks = [(plan, m) for m in members]
+            if gplan is not None:
+                of_gap_item = slice_of[gplan.first_row]
+                tasks += [(gplan, of_gap_item == s) for s in range(len(keys))]
+            done = map_blocks(lambda task: task[0].estimate(task[1], **kw), tasks)
+            gap = done[len(keys) :] if gplan is not None else [{}] * len(keys)
+            for key, est, g, m in zip(keys, done[: len(keys)], gap, members, strict=True):
+                yield key, est, g, int(m.sum())
+
+        return estimates
+
+    def _patterns(
+        self,
+        pairs: pd.DataFrame,
+        judge: str,
+        kind: str,
+        humans_col: str | None,
+        specs: dict[str, dict[str, Any]],
+        *,
+        gap: bool,
+    ) -> BlockPatterns | None:
+        """:func:`~workbench.agreement.sliced.block_patterns` of one block, found once."""
+        memo_key = ("patterns", kind, judge, gap, repr(specs))
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        x, y = xy(pairs, self.protocol)
+        per = humans_col is not None and self.aggregate == "mean"
+        humans = pairs[humans_col].to_numpy(object) if per else None
+        ceiling = None
+        if gap:
+            cp = self.ceiling_all
+            assert cp is not None
+            mine = cp[self._paired_rows(pairs, cp)]
+            if mine.empty:
+                self._memo[memo_key] = None
+                return None
+            cx, cy = xy(mine, self.protocol)
+            mine_humans = mine["rater"].to_numpy(object) if per else None
+            ceiling = (cx, cy, mine[ITEM_CODE].to_numpy(), mine_humans)
+            per_pair = pairs["_annotator"].to_numpy(object) if per else None
+            humans = per_pair
+        plan = block_patterns(
+            x,
+            y,
+            pairs[ITEM_CODE].to_numpy(),
+            humans,
+            specs,
+            categories=self.categories,
+            ceiling=ceiling,
+        )
+        self._memo[memo_key] = plan
+        return plan
 
     @property
     def others(self) -> str:
@@ -405,13 +537,7 @@ class PreparedPairs:
         """Judge minus ceiling on the judge's own (item, annotator) pairs of this block."""
         cp = self.ceiling_all
         assert cp is not None
-        # (item code, annotator code) as one integer per pair: no MultiIndex of strings
-        names = np.concatenate([block["_annotator"].to_numpy(object), cp["rater"].to_numpy(object)])
-        who, distinct = pd.factorize(names)
-        k = np.int64(max(len(distinct), 1))
-        jkey = block[ITEM_CODE].to_numpy().astype(np.int64) * k + who[: len(block)]
-        ckey = cp[ITEM_CODE].to_numpy().astype(np.int64) * k + who[len(block) :]
-        mine = cp[pd.Index(ckey).isin(jkey)]
+        mine = cp[self._paired_rows(block, cp)]
         if mine.empty:
             return {}
         cx, cy = xy(mine, self.protocol)
@@ -423,6 +549,17 @@ class PreparedPairs:
         hj = block["_annotator"].to_numpy(object).astype(str) if per else None
         hc = mine["rater"].to_numpy(object).astype(str) if per else None
         return gap_block((x, y, uj, hj), (cx, cy, uc, hc), specs, **kw)
+
+    @staticmethod
+    def _paired_rows(block: pd.DataFrame, cp: pd.DataFrame) -> np.ndarray:
+        """Ceiling pairs ``cp`` on the (item, annotator) keys of judge pairs ``block`` (a mask)."""
+        # (item code, annotator code) as one integer per pair: no MultiIndex of strings
+        names = np.concatenate([block["_annotator"].to_numpy(object), cp["rater"].to_numpy(object)])
+        who, distinct = pd.factorize(names)
+        k = np.int64(max(len(distinct), 1))
+        jkey = block[ITEM_CODE].to_numpy().astype(np.int64) * k + who[: len(block)]
+        ckey = cp[ITEM_CODE].to_numpy().astype(np.int64) * k + who[len(block) :]
+        return pd.Index(ckey).isin(jkey)
 
     def _note(
         self, kind: str, estimate: float, ci_low: float, ci_high: float, n_units: int, gap: tuple
@@ -443,6 +580,17 @@ class PreparedPairs:
             elif np.isnan(gap[0]) and not np.isnan(estimate):
                 notes.append("no ceiling pairs on this judge's items")
         return "; ".join(notes)
+
+
+def _distinct_items(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct item of every pair, first pair of every distinct item), items in order of
+    first appearance (by their integer item code when the pairs carry one)."""
+    if ITEM_CODE in pairs.columns:
+        codes = pd.factorize(pairs[ITEM_CODE].to_numpy())[0]
+    else:
+        codes = pairs.groupby(ITEM, sort=False, dropna=False).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    return codes, first
 
 
 def prepare(

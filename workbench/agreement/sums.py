@@ -19,14 +19,16 @@ import numpy as np
 
 from ..stats import SUFFICIENT
 from ..stats import bootstrap as boot
-from ._frame import quiet
 
 __all__ = [
     "CELL_KEY_LIMIT",
     "block_sums",
     "bootstrap_patterns",
     "cell_patterns",
+    "contribution_groups",
     "distinct_cells",
+    "group_spans",
+    "item_groups",
     "item_patterns",
     "mix64",
     "stacked_from_sums",
@@ -93,22 +95,8 @@ def sum_statistics(
     # for the rows of one representative item per group.
     grouped = cell_patterns(x, y, items) if blocks is None and cells is None else None
     reps = cells[0] if cells is not None else None if grouped is None else grouped[0]
-    out_blocks, resolved, seen, spans = [], {}, {}, {}
-    width = 0
-    for name, opts in sum_specs.items():
-        suff = SUFFICIENT[name]
-        data = boot.pair_args(name, x, y)
-        resolved[name] = suff.resolve(*data, **opts)
-        # Statistics of one contingency table share their contributions: compute once.
-        key = (suff.contributions, len(data), repr(resolved[name].get("categories")))
-        if key not in seen:
-            rows = data if reps is None else boot.pair_args(name, x[reps], y[reps])
-            c = np.asarray(suff.contributions(*rows, **resolved[name]), float)
-            d = c.shape[1]
-            seen[key] = (width, d)
-            out_blocks.append(c)
-            width += n_blocks * d
-        spans[name] = seen[key]
+    resolved, out_blocks, group_of = contribution_groups(x, y, sum_specs, rows=reps)
+    spans = group_spans(out_blocks, group_of, n_blocks)
     from_sums = stacked_from_sums(list(sum_specs), spans, resolved, n_blocks, reduce)
     if cells is not None:
         r = boot.bootstrap_sums(
@@ -128,6 +116,52 @@ def sum_statistics(
         name: (r.estimate[i], r.ci_low[i], r.ci_high[i], r.se[i])
         for i, name in enumerate(sum_specs)
     }
+
+
+def contribution_groups(
+    x: np.ndarray,
+    y: np.ndarray,
+    sum_specs: dict[str, dict[str, Any]],
+    *,
+    rows: np.ndarray | None = None,
+) -> tuple[dict[str, dict[str, Any]], list[np.ndarray], dict[str, int]]:
+    """Resolved options, row contributions and the contribution group of every statistic.
+
+    Statistics of one contingency table share their contributions: each distinct
+    (contributions function, layout, categories) is computed once, on the pairs ``x, y``
+    (only at ``rows`` when given; options are resolved on all pairs). Returns
+    ``(resolved, contributions, group_of)``: ``contributions[group_of[name]]`` is the
+    (pairs, d) array of statistic ``name``.
+    """
+    resolved: dict[str, dict[str, Any]] = {}
+    out: list[np.ndarray] = []
+    seen: dict[tuple, int] = {}
+    group_of: dict[str, int] = {}
+    for name, opts in sum_specs.items():
+        suff = SUFFICIENT[name]
+        data = boot.pair_args(name, x, y)
+        resolved[name] = suff.resolve(*data, **opts)
+        key = (suff.contributions, len(data), repr(resolved[name].get("categories")))
+        if key not in seen:
+            args = data if rows is None else boot.pair_args(name, x[rows], y[rows])
+            seen[key] = len(out)
+            out.append(np.asarray(suff.contributions(*args, **resolved[name]), float))
+        group_of[name] = seen[key]
+    return resolved, out, group_of
+
+
+def group_spans(
+    contributions: list[np.ndarray], group_of: dict[str, int], n_blocks: int
+) -> dict[str, tuple[int, int]]:
+    """Statistic -> (first column, d) of its group in the stacked layout of ``n_blocks`` blocks.
+
+    Groups follow each other; a group holds ``n_blocks`` column blocks of its d columns.
+
+    >>> group_spans([np.zeros((1, 4)), np.zeros((1, 2))], {"a": 0, "b": 1, "c": 0}, 3)
+    {'a': (0, 4), 'b': (12, 2), 'c': (0, 4)}
+    """
+    starts = np.cumsum([0] + [n_blocks * c.shape[1] for c in contributions])
+    return {name: (int(starts[g]), contributions[g].shape[1]) for name, g in group_of.items()}
 
 
 def block_sums(
@@ -264,6 +298,22 @@ def item_patterns(
     groups depend on the data only; items of one group have equal contributions for
     every statistic (checked: a hash collision falls back to one group per item).
     """
+    first, group = item_groups(x, y, blocks, items)
+    patterns = contrib[first]
+    if not np.array_equal(patterns[group], contrib):
+        return contrib, np.ones(len(contrib), dtype=np.int64)
+    return patterns, np.bincount(group, minlength=len(first)).astype(np.int64)
+
+
+def item_groups(
+    x: np.ndarray, y: np.ndarray, blocks: np.ndarray | None, items: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(first item of each group, group of each item): items grouped by their pairs.
+
+    Items (in sorted order of ``items``) are grouped by a hash of the multiset of their
+    (x, y, block) rows, groups numbered in order of their first item. Callers check that
+    the items of a group have equal contributions (a hash collision would merge two).
+    """
     _, codes = boot.unique_codes(items)
     cols = [np.asarray(x, float), np.asarray(y, float)]
     if blocks is not None:
@@ -279,11 +329,7 @@ def item_patterns(
     # table when each cluster repeats one item
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    first, group = np.sort(first), rank[group.ravel()]
-    patterns = contrib[first]
-    if not np.array_equal(patterns[group], contrib):
-        return contrib, np.ones(len(contrib), dtype=np.int64)
-    return patterns, np.bincount(group, minlength=len(first)).astype(np.int64)
+    return np.sort(first), rank[group.ravel()]
 
 
 def mix64(v: np.ndarray) -> np.ndarray:
@@ -317,7 +363,7 @@ def stacked_from_sums(
                 per = np.asarray(
                     g(part.reshape(*part.shape[:-1], n_blocks, d), **resolved[name]), float
                 )
-                with np.errstate(invalid="ignore"), quiet():
+                with np.errstate(invalid="ignore"):  # reduce warns of nothing else
                     res.append(reduce(per))
         return np.stack(res, axis=-1)
 
