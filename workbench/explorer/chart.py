@@ -263,7 +263,7 @@ def unique_labels(values: list[str], width: int) -> dict[str, str]:
     return out
 
 
-def queue_label(row: pd.Series) -> str:
+def queue_label(row: Mapping[str, Any]) -> str:
     parts = []
     if "surprise" in row and pd.notna(row["surprise"]):
         parts.append(f"{float(row['surprise']):.2f}")

@@ -134,7 +134,7 @@ class ItemsView:
             finally:
                 self._hold = False
         shown = queue.head(MAX_QUEUE)
-        options = [(queue_label(r), str(r["item_id"])) for _, r in shown.iterrows()]
+        options = [(queue_label(r), str(r["item_id"])) for r in shown.to_dict("records")]
         self._hold = True
         try:
             set_choices(self.queue_select, options, None)
@@ -197,7 +197,7 @@ class ItemsView:
 
     def open_item(self, item_id: str) -> None:
         """Show one item in the viewer and prepare the annotation form for it."""
-        self.data.item(item_id)  # raises ValueError if unknown
+        self.data.check_item(item_id)
         self.item_id = str(item_id)
         if self.queue_select.value != self.item_id and self.item_id in dict(
             (v, v) for _, v in self.queue_select.options

@@ -248,12 +248,16 @@ class ExplorerModel:
         (the view's progress indicator).
         """
         data = self.data(sel.dataset)
-        df = data.full
+        ceiling = judge.startswith(CEILING)
+        # the judge's disagreements need the texts only for the length factor, when the
+        # per-item factors do not have it already (then joined once, not per click)
+        lengths_known = "words_diff" in data.factors and data.factors.index.is_unique
+        lean = not ceiling and data.protocol != "rating" and lengths_known
+        df = data.without_texts if lean else data.full
         if len(data.criteria) > 1:  # the bar's x value names its criterion
             slice_value, criterion = model.split_criterion(str(slice_value), data.criteria)
             if criterion is not None:
                 df = df[df["criterion"].astype(str) == criterion]
-        ceiling = judge.startswith(CEILING)
         if not ceiling and judge not in data.judges:
             raise ValueError(f"judge: {judge!r} is not a judge of {data.name!r}")
         if ceiling:  # per-judge slices of the ceiling follow the judge named in the bar
@@ -278,7 +282,7 @@ class ExplorerModel:
                 if sel.reference == SAME_FOOTING:
                     refs = [r for r in data.annotators if r in set(df["rater"].astype(str))]
                 rows = df[df["rater"].isin([judge, *([refs] if isinstance(refs, str) else refs)])]
-                if "words_diff" in data.factors and data.factors.index.is_unique:  # once, not per click
+                if lengths_known:
                     diff = data.factors["words_diff"].reindex(rows["item_id"].astype(str))
                     rows = rows.assign(words_diff=diff.to_numpy())
                 queue = surprise.order_disagreements(

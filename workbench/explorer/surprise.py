@@ -17,6 +17,9 @@ Plain pandas (no widgets). Two queues, one documented score each:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -74,11 +77,11 @@ def order_disagreements(table: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["surprise", "_n_ref", "_against"], ascending=False, kind="stable").drop(
         columns=["_against", "_n_ref"]
     )
-    out["why"] = [why(r) for _, r in out.iterrows()]
+    out["why"] = [why(r) for r in out.to_dict("records")]  # dicts: no Series per row
     return out.reset_index(drop=True)
 
 
-def why(row: pd.Series) -> str:
+def why(row: Mapping[str, Any]) -> str:
     """One line saying why a disagreement is (or is not very) surprising.
 
     Examples
@@ -175,5 +178,5 @@ def rating_gaps(df: pd.DataFrame, *, judge: str, reference: str) -> pd.DataFrame
     both["surprise"] = both["z_gap"].abs()
     out = both.dropna(subset=["surprise"]).reset_index()
     out = out.sort_values("surprise", ascending=False, kind="stable").reset_index(drop=True)
-    out["why"] = [why(r) for _, r in out.iterrows()]
+    out["why"] = [why(r) for r in out.to_dict("records")]  # dicts: no Series per row
     return out
