@@ -215,3 +215,40 @@ def test_ratings_and_clusters_take_the_pairs_path(pattern_calls, toy_rating):
         prepare(toy_rating).emit(["pearson"], **BOOT)
         prepare(table(), cluster=lambda item: item[:2]).emit(["cohen_kappa"], **BOOT)
     assert pattern_calls == []
+
+
+def test_options_worked_out_from_the_pairs_are_resolved_per_slice(per_slice, pattern_calls):
+    # Krippendorff's interval alpha centres and scales the values of each slice's own pairs
+    # (found by review: one block's resolution served every slice, CIs off by 0.008)
+    spec = {"krippendorff_alpha": {"level": "interval", "categories": ["A", "tie", "B"]}}
+    for seed in (1, 2):
+        prep = prepare(table(seed=seed), by=["subset"], reference="human:majority")
+        got = prep.emit(spec, **BOOT)
+        want = per_slice(lambda prep=prep: prep.emit(spec, **BOOT))
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert pattern_calls == []  # the interval alpha never takes the patterns path
+    prep.emit({"krippendorff_alpha": {"level": "ordinal", "categories": ["A", "tie", "B"]}}, **BOOT)
+    assert pattern_calls  # the ordinal one does: its options come from the categories alone
+
+
+def test_one_judge_of_a_sliced_table_keeps_the_slice(per_slice):
+    df = table(seed=5)
+    base = prepare(df)
+
+    def last(ids: pd.Series) -> pd.Series:
+        return ids.str[-1]
+
+    first = base.one_judge("j1")  # cached on base, unsliced
+    sliced_then_one = base.with_slice("s", last).one_judge("j1")
+    one_then_sliced = base.one_judge("j1").with_slice("s", last)
+    assert first.by == () and sliced_then_one.by == ("s",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AgreementWarning)
+        a = sliced_then_one.emit(["cohen_kappa"], **BOOT)
+        b = one_then_sliced.emit(["cohen_kappa"], **BOOT)
+        c = per_slice(lambda: one_then_sliced.emit(["cohen_kappa"], **BOOT))
+        assert base.one_judge("j1").emit(["cohen_kappa"], **BOOT)["judge"].tolist()[0] == "j1"
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    pd.testing.assert_frame_equal(a, c, check_exact=True)
+    assert sorted(a["s"].dropna().unique()) == [str(d) for d in range(10)]
+    assert "s" not in base.one_judge("j1").emit(["cohen_kappa"], **BOOT).columns

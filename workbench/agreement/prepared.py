@@ -206,12 +206,15 @@ class PreparedPairs:
     """Why judge rows have no gap to the ceiling (no ceiling possible, other footing...)."""
     unpaired: tuple[str, ...] = ()
     """Judges (not named by the caller) that share no item with the reference."""
-    _memo: dict[Hashable, Any] = dataclasses.field(
+    _patterns: dict[Hashable, BlockPatterns | None] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """Item patterns of the blocks (:meth:`_patterns`) and :meth:`one_judge` results, found
-    once: the pairs never change, and :meth:`with_slice` (same pairs, one column more)
-    shares them."""
+    """Item patterns of the blocks (:meth:`_block_patterns`), found once: the pairs never
+    change, and :meth:`with_slice` (the same pairs, one column more) shares them."""
+    _one_judges: dict[str, PreparedPairs] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """:meth:`one_judge` results of this instance (not shared: a slice changes them)."""
 
     def __repr__(self) -> str:
         pairs = {j.judge: len(j.pairs) for j in self.judges}
@@ -245,9 +248,10 @@ class PreparedPairs:
             self,
             judges=tuple(j._replace(pairs=add(j.pairs)) for j in self.judges),
             ceiling=None if self.ceiling is None else add(self.ceiling),
+            ceiling_all=None if self.ceiling_all is None else add(self.ceiling_all),
             by=self.by if column in self.by else (*self.by, column),
         )
-        object.__setattr__(out, "_memo", self._memo)  # the same pairs: the same patterns
+        object.__setattr__(out, "_patterns", self._patterns)  # same pairs: same patterns
         return out
 
     def one_judge(self, judge: str) -> PreparedPairs:
@@ -277,17 +281,16 @@ class PreparedPairs:
         """
         if judge not in self.judge_names:
             raise ValueError(f"judge: {judge!r} is not one of {list(self.judge_names)}")
-        memo_key = ("one_judge", judge)
-        if memo_key not in self._memo:
-            self._memo[memo_key] = self._one_judge(judge)
-        return self._memo[memo_key]
+        if judge not in self._one_judges:
+            self._one_judges[judge] = self._one_judge(judge)
+        return self._one_judges[judge]
 
     def _one_judge(self, judge: str) -> PreparedPairs:
         out = self._without_others(judge)
         if out.categories == self.categories:  # the judge's pairs, coded alike: same patterns
-            for key, plan in self._memo.items():
-                if key[:1] == ("patterns",) and key[1:3] == ("judge", judge):
-                    out._memo[key] = plan
+            for key, plan in self._patterns.items():
+                if key[:2] == ("judge", judge):
+                    out._patterns[key] = plan
         return out
 
     def _without_others(self, judge: str) -> PreparedPairs:
@@ -461,8 +464,10 @@ class PreparedPairs:
         keys, slice_of = item_slices(pairs, by)
         if slice_of is None:
             return None
-        plan = self._patterns(pairs, judge, kind, humans_col, specs, gap=False)
-        gplan = self._patterns(pairs, judge, kind, humans_col, specs, gap=True) if gaps else None
+        plan = self._block_patterns(pairs, judge, kind, humans_col, specs, gap=False)
+        gplan = (
+            self._block_patterns(pairs, judge, kind, humans_col, specs, gap=True) if gaps else None
+        )
         if plan is None or (gaps and gplan is None):
             return None
 
@@ -479,7 +484,7 @@ class PreparedPairs:
 
         return estimates
 
-    def _patterns(
+    def _block_patterns(
         self,
         pairs: pd.DataFrame,
         judge: str,
@@ -490,9 +495,9 @@ class PreparedPairs:
         gap: bool,
     ) -> BlockPatterns | None:
         """:func:`~workbench.agreement.sliced.block_patterns` of one block, found once."""
-        memo_key = ("patterns", kind, judge, gap, repr(specs))
-        if memo_key in self._memo:
-            return self._memo[memo_key]
+        memo_key = (kind, judge, gap, repr(specs))
+        if memo_key in self._patterns:
+            return self._patterns[memo_key]
         x, y = xy(pairs, self.protocol)
         per = humans_col is not None and self.aggregate == "mean"
         humans = pairs[humans_col].to_numpy(object) if per else None
@@ -502,7 +507,7 @@ class PreparedPairs:
             assert cp is not None
             mine = cp[self._paired_rows(pairs, cp)]
             if mine.empty:
-                self._memo[memo_key] = None
+                self._patterns[memo_key] = None
                 return None
             cx, cy = xy(mine, self.protocol)
             mine_humans = mine["rater"].to_numpy(object) if per else None
@@ -518,7 +523,7 @@ class PreparedPairs:
             categories=self.categories,
             ceiling=ceiling,
         )
-        self._memo[memo_key] = plan
+        self._patterns[memo_key] = plan
         return plan
 
     @property

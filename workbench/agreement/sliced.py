@@ -15,10 +15,11 @@ for bit. A re-slice then costs a count of patterns and the resamples, not a pass
 pairs.
 
 Applies to labels (pairwise, binary) on a fixed label set, statistics of kind ``"sum"``
-and items as the resampling units. Elsewhere :func:`block_patterns` returns None and the
-caller estimates each slice from its pairs. Rank statistics, ratings and clusters are
-left to that path: rank statistics are not sums, a rating's options (Krippendorff's
-interval centre) are resolved on the slice's own values, and a cluster may span slices.
+whose options do not depend on the pairs, and items as the resampling units. Elsewhere
+:func:`block_patterns` returns None and the caller estimates each slice from its pairs.
+Rank statistics, ratings, Krippendorff's interval alpha and clusters are left to that
+path: rank statistics are not sums, the interval alpha's centre and scale are resolved
+on each slice's own values, and a cluster may span slices.
 """
 
 from __future__ import annotations
@@ -223,6 +224,8 @@ def block_patterns(
         blocks = side * n_all + (0 if blocks is None else blocks)
     n_blocks = (2 if gap else 1) * n_all
     resolved, contributions, group_of = contribution_groups(x, y, coded)
+    if not _options_free_of_pairs(x, y, coded, resolved):  # each slice resolves its own
+        return None
     sums = np.concatenate([block_sums(c, item, blocks, n_blocks) for c in contributions], axis=1)
     first, group = item_groups(x, y, blocks, item)
     rows = sums[first]
@@ -244,6 +247,41 @@ def block_patterns(
         resolved=resolved,
         kept={name: np.bincount(item[k], minlength=n_items) > 0 for name, k in kept.items()},
     )
+
+
+def _options_free_of_pairs(
+    x: np.ndarray,
+    y: np.ndarray,
+    specs: dict[str, dict[str, Any]],
+    resolved: dict[str, dict[str, Any]],
+) -> bool:
+    """Whether every statistic's resolved options are the same on no pairs as on ``x, y``.
+
+    A statistic whose options are worked out from the pairs themselves (Krippendorff's
+    interval alpha: the centre and scale of the values) is resolved on each slice's own
+    pairs, so one block's contributions do not serve its slices.
+    """
+    for name, opts in specs.items():
+        try:
+            none = SUFFICIENT[name].resolve(*boot.pair_args(name, x[:0], y[:0]), **opts)
+        except (ValueError, TypeError, ZeroDivisionError):
+            return False
+        if not _same_options(none, resolved[name]):
+            return False
+    return True
+
+
+def _same_options(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for key, value in a.items():
+        other = b[key]
+        if isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
+            if not np.array_equal(np.asarray(value), np.asarray(other)):
+                return False
+        elif type(value) is not type(other) or value != other:
+            return False
+    return True
 
 
 def item_slices(pairs: pd.DataFrame, by: Sequence[str]) -> tuple[list[tuple], np.ndarray | None]:
