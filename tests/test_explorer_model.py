@@ -138,3 +138,16 @@ def test_model_unknown_judge_and_unpaired_raters(pandalm_model):
         pandalm_model.queue(sel, judge="nope", slice_value="overall")
     assert pandalm_model.unpaired_raters(sel) == []
     assert pandalm_model.compute(_selection(raters=())).empty
+
+
+def test_model_queue_of_a_bar_the_slicing_does_not_have_names_it(pandalm_model, pandalm_explorer):
+    # was: SchemaError "df: the table has no rows; nothing to probe"
+    rater = pandalm_explorer.selected_raters()[0]
+    sel = _selection(raters=(rater,), slice_by="task category")
+    bars = sorted(pandalm_model.compute(sel)["slice"].astype(str).unique())
+    with pytest.raises(
+        ValueError,
+        match=r"^slice_value: 'no such bar' is not a bar of 'task category'; its bars are ",
+    ):
+        pandalm_model.queue(sel, judge=rater, slice_value="no such bar")
+    assert len(pandalm_model.queue(sel, judge=rater, slice_value=bars[0])) > 0

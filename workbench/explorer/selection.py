@@ -268,6 +268,11 @@ class ExplorerModel:
             slicer = self.slice_map(sel, judge)
         if slicer is not None:
             items = slicer.index[slicer == str(slice_value)]
+            if not len(items):
+                raise ValueError(
+                    f"slice_value: {str(slice_value)!r} is not a bar of {sel.slice_by!r}; its "
+                    f"bars are {some(sorted(slicer.unique()))}"
+                )
             df = df[df["item_id"].isin(items)]
         reference = rater_reference(sel.reference)
         with busy("finding disagreements"):

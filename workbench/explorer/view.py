@@ -11,6 +11,7 @@ live in :mod:`~workbench.explorer.items`, HTML in :mod:`~workbench.explorer.rend
 
 from __future__ import annotations
 
+import gc
 import html
 import threading
 import time
@@ -52,6 +53,25 @@ from .model import (
 )
 from .render import esc
 from .selection import ExplorerModel, Selection, dataset_names, reference_help
+
+_FROZEN = False
+
+
+def freeze_imports() -> None:
+    """Move the objects alive now (the imports) out of the garbage collector's scans; once.
+
+    plotly's ``FigureWidget`` imports nbformat, whose JSON-schema checks build a grammar
+    of some 200,000 objects that live as long as the process. Every full collection then
+    walked them: about 0.1 s, landing inside a click or a re-slice now and then (7 times
+    in one ``bench_widgets`` run). :func:`gc.freeze` after a :func:`gc.collect` (nothing
+    collectable is frozen) leaves them to reference counting, as every object is; later
+    objects, the explorer's tables included, are collected as usual.
+    """
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.collect()
+        gc.freeze()
 
 
 class Explorer(ItemsView):
@@ -155,6 +175,7 @@ class Explorer(ItemsView):
     def _build(self, names, statistic, slice_by, resolve) -> None:
         build_controls(self, names, statistic, resolve)
         build_chart_and_items(self)
+        freeze_imports()
         build_form(self)
         self._wire()
         arrange(self)
