@@ -219,7 +219,7 @@ def test_explorer_dataset_switch_never_shows_a_stale_chart(browser, tmp_path):
 
     mt_bench's files are not in the shared mirror: the page must then show an empty
     chart titled ``mt_bench: no chart ...`` and the reason, not LLMFAO's bars. No
-    "Error setting state" in the console on any switch.
+    "Error setting state" in the console on any switch. Every chart fills its box.
     """
     OUTPUT.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
@@ -245,6 +245,15 @@ def test_explorer_dataset_switch_never_shows_a_stale_chart(browser, tmp_path):
             page.wait_for_timeout(300)
             status = page.locator(".widget-html", has_text=f"{name}").first.inner_text()
             page.screenshot(path=OUTPUT / f"switch-{name}.png")
+            # every new chart fills its box (plotly alone stayed 700 px wide until the
+            # window was resized: explorer.fit)
+            page.wait_for_function(
+                "(() => { const box = document.querySelector('.wb-chart');"
+                " const svg = box?.querySelector('.main-svg');"
+                " return svg && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) <= 2"
+                " && box.clientWidth > 760; })()",
+                timeout=10_000,
+            )
             if chart_title(page).startswith(f"{name}: no chart"):  # files not staged
                 assert page.locator(".js-plotly-plot .point path").count() == 0
                 assert page.locator(".js-plotly-plot .legendtext").count() == 0

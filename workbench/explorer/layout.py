@@ -15,6 +15,7 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from .dataset import OVERALL, RESOLVE_RULES, SAME_FOOTING_HELP
+from .fit import FitWidth
 from .model import causes
 from .render import CSS
 
@@ -74,7 +75,11 @@ def build_chart_and_items(ex: Any) -> None:
     """The chart, the bar list and its queue, the item viewer."""
     lay, desc = W.Layout, DESC
     ex.figure = go.FigureWidget(layout=base_layout())
-    ex.chart = W.Box([ex.figure], layout=lay(flex="1 1 auto", min_width="0", width="auto"))
+    # the plot fills the box from the first draw (explorer.fit); not laid out itself
+    ex.fit = FitWidth(layout=lay(display="none"))
+    ex.chart = W.Box(
+        [ex.figure, ex.fit], layout=lay(flex="1 1 auto", min_width="0", width="auto")
+    )
     ex.chart.add_class("wb-chart")  # the plot fills it (render.CSS)
 
     ex.bar = W.Dropdown(options=[], description="Bar", style=desc, layout=lay(width=FULL))
@@ -209,7 +214,10 @@ def base_layout() -> dict:
     """The chart's plotly layout before titles (styled by hand: no template)."""
     return dict(
         barmode="group",
-        margin=dict(l=55, r=10, t=30, b=40),
+        margin=dict(l=55, r=36, t=30, b=40),
+        # upright on the right edge (in the right margin): a long title no longer runs
+        # under the tool icons
+        modebar=dict(orientation="v"),
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=11)),
         template="none",  # a named template costs ~10 ms per FigureWidget: style by hand
         plot_bgcolor="white",

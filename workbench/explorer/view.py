@@ -554,9 +554,10 @@ class Explorer(ItemsView):
         self.figure._config = {"responsive": True}  # width follows the container (CSS: wb-chart)
         for trace in self.figure.data:
             trace.on_click(self._on_bar_click)
-        self.chart.children = [self.figure]
+        self.chart.children = [self.figure, self.fit]
         for widget in old:
-            widget.close()
+            if widget is not self.fit:  # the fit widget stays (explorer.fit)
+                widget.close()
         options = []
         for trace in traces:
             for sv, judge in trace.customdata:
