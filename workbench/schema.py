@@ -99,6 +99,7 @@ __all__ = [
     "SAMPLE_KEY",
     "SAMPLE_RULES",
     "SchemaError",
+    "TEXT_COLUMNS",
     "check_optional",
     "conform",
     "empty",
@@ -135,6 +136,18 @@ COLUMNS: dict[str, Any] = {
     "model": "string",
 }
 """Column name -> pandas dtype of the tidy judgment table, in column order."""
+
+TEXT_COLUMNS: tuple[str, ...] = (
+    "prompt",
+    "response_a",
+    "response_b",
+    "response",
+    "reference",
+    "explanation",
+    "raw",
+)
+"""The free-text columns: no statistic reads them unless named (``by``, ``cluster``); the
+engines leave them out of what they read, the explorer out of what it filters."""
 
 KEY = ["dataset", "item_id", "rater", "order", "criterion"]
 """Columns that identify a row; duplicates are an error."""

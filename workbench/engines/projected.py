@@ -27,21 +27,16 @@ from typing import Any
 import pandas as pd
 
 from .._validate import check_option
+from ..schema import TEXT_COLUMNS
 from .backends import ENGINES, backend_of
 from .source import POSITION, columns_of, read_frame, table_of
 
-__all__ = ["TEXT_COLUMNS", "accepts_sources", "like_source", "projected"]
-
-TEXT_COLUMNS: tuple[str, ...] = (
-    "prompt",
-    "response_a",
-    "response_b",
-    "response",
-    "reference",
-    "explanation",
-    "raw",
-)
-"""Columns the statistics never read unless named (in ``by``, ``cluster`` or ``keep``)."""
+__all__ = [
+    "TEXT_COLUMNS",  # from workbench.schema, where it is defined
+    "accepts_sources",
+    "like_source",
+    "projected",
+]
 
 
 def projected(source: Any, engine: str, *, keep: Sequence[str] = ()) -> pd.DataFrame:

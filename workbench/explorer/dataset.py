@@ -26,15 +26,7 @@ RESOLVE_RULES = vocab.RULES
 PROTOCOLS = ("pairwise", "binary", "rating")
 """Protocols the explorer shows (one dataset of one protocol at a time)."""
 OVERALL = vocab.OVERALL
-TEXT_COLUMNS = (
-    "prompt",
-    "response_a",
-    "response_b",
-    "response",
-    "reference",
-    "explanation",
-    "raw",
-)
+TEXT_COLUMNS = schema.TEXT_COLUMNS
 CEILING = vocab.CEILING
 MAX_QUEUE = 1000
 SAME_FOOTING = "others"
