@@ -45,6 +45,7 @@ from .estimate import (
 from .sums import (
     block_sums,
     bootstrap_patterns,
+    cell_groups,
     contribution_groups,
     group_spans,
     item_groups,
@@ -209,8 +210,12 @@ def block_patterns(
     else:  # items numbered in order of first appearance, as item_codes
         item = pd.factorize(keys)[0]
     n_items = int(item.max()) + 1
-    first_row = np.full(n_items, len(item), dtype=np.int64)
-    np.minimum.at(first_row, item[:n_judge], np.arange(n_judge))
+    if gap:
+        first_row = np.full(n_items, len(item), dtype=np.int64)
+        np.minimum.at(first_row, item[:n_judge], np.arange(n_judge))
+    else:  # first-appearance codes: a row starts an item where its code exceeds all before
+        seen = np.maximum.accumulate(np.concatenate([[-1], item[:-1]]))
+        first_row = np.flatnonzero(item > seen)
     n_all, blocks = 1, None
     if annotators is not None:
         _, h = np.unique(annotators.astype(str), return_inverse=True)
@@ -223,13 +228,24 @@ def block_patterns(
         side = np.repeat([0, 1], [n_judge, len(x) - n_judge])
         blocks = side * n_all + (0 if blocks is None else blocks)
     n_blocks = (2 if gap else 1) * n_all
-    resolved, contributions, group_of = contribution_groups(x, y, coded)
+    cells = cell_groups(x, y, item) if blocks is None else None
+    if cells is not None:  # exact groups: contributions of one item per group only
+        first, group, _ = cells
+        is_first = np.zeros(n_items, dtype=bool)
+        is_first[first] = True
+        reps = np.flatnonzero(is_first[item])
+        resolved, contributions, group_of = contribution_groups(x, y, coded, rows=reps)
+        rep_group = group[item[reps]]
+        rows = np.concatenate([block_sums(c, rep_group, None, 1) for c in contributions], axis=1)
+    else:
+        resolved, contributions, group_of = contribution_groups(x, y, coded)
+        sums = [block_sums(c, item, blocks, n_blocks) for c in contributions]
+        sums = np.concatenate(sums, axis=1)
+        first, group = item_groups(x, y, blocks, item)
+        rows = sums[first]
+        if not np.array_equal(rows[group], sums):  # a hash collision: estimate per slice
+            return None
     if not _options_free_of_pairs(x, y, coded, resolved):  # each slice resolves its own
-        return None
-    sums = np.concatenate([block_sums(c, item, blocks, n_blocks) for c in contributions], axis=1)
-    first, group = item_groups(x, y, blocks, item)
-    rows = sums[first]
-    if not np.array_equal(rows[group], sums):  # a hash collision: estimate per slice
         return None
     has_ceiling = None
     if gap:

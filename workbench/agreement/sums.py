@@ -24,6 +24,7 @@ __all__ = [
     "CELL_KEY_LIMIT",
     "block_sums",
     "bootstrap_patterns",
+    "cell_groups",
     "cell_patterns",
     "contribution_groups",
     "distinct_cells",
@@ -260,6 +261,31 @@ def cell_patterns(
     >>> rows.tolist(), group.tolist(), counts.tolist()
     ([0, 1, 2, 3], [0, 0, 1, 1], [2, 1])
     """
+    grouped = cell_groups(x, y, items)
+    if grouped is None:
+        return None
+    first, group, codes = grouped
+    counts = np.bincount(group, minlength=len(first)).astype(np.int64)
+    is_rep = np.zeros(len(group), dtype=bool)
+    is_rep[first] = True
+    rows = np.flatnonzero(is_rep[codes])
+    return rows, group[codes[rows]], counts
+
+
+def cell_groups(
+    x: np.ndarray, y: np.ndarray, items: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(first item of each group, group of each item, item of each row), exactly, or None.
+
+    The grouping of :func:`cell_patterns` (items with the same multiset of (x, y) cells;
+    items in sorted order of ``items``, groups in order of their first item), for every
+    item rather than for the representatives' rows. None where it does not apply.
+
+    >>> first, group, item = cell_groups(
+    ...     np.array([0, 1, 0, 0, 1, 0]), np.array([0, 0, 0, 0, 0, 0]), np.array([0, 0, 1, 1, 2, 2]))
+    >>> first.tolist(), group.tolist(), item.tolist()
+    ([0, 1], [0, 1, 0], [0, 0, 1, 1, 2, 2])
+    """
     if x.dtype.kind not in "iu" or y.dtype.kind not in "iu" or not len(x):
         return None
     if x.min() < 0 or y.min() < 0:
@@ -280,13 +306,7 @@ def cell_patterns(
     _, first, group = np.unique(key, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    group = rank[group.ravel()]
-    first = np.sort(first)
-    counts = np.bincount(group, minlength=len(first)).astype(np.int64)
-    is_rep = np.zeros(n_items, dtype=bool)
-    is_rep[first] = True
-    rows = np.flatnonzero(is_rep[codes])
-    return rows, group[codes[rows]], counts
+    return np.sort(first), rank[group.ravel()], codes
 
 
 def item_patterns(
