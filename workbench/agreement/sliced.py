@@ -48,6 +48,7 @@ from .sums import (
     cell_groups,
     contribution_groups,
     group_spans,
+    groups_by_first,
     item_groups,
     stacked_from_sums,
 )
@@ -103,8 +104,8 @@ class BlockPatterns:
             return {}
         pid = self.pattern[member]
         n_units = len(pid)
-        present, first = np.unique(pid, return_index=True)
-        order = present[np.argsort(first, kind="stable")]
+        first, _ = groups_by_first(pid)  # patterns in order of their first item here
+        order = pid[first]
         counts = np.bincount(pid, minlength=len(self.rows))[order].astype(np.int64)
         sides = 2 if self.gap else 1
         if self.uses is None:

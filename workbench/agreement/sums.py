@@ -29,6 +29,7 @@ __all__ = [
     "contribution_groups",
     "distinct_cells",
     "group_spans",
+    "groups_by_first",
     "item_groups",
     "item_patterns",
     "mix64",
@@ -297,16 +298,43 @@ def cell_groups(
     if n_items * width > CELL_KEY_LIMIT:
         return None
     cell = x.astype(np.int64) * k + y
-    per_item = np.bincount(codes * width + cell, minlength=n_items * width).reshape(n_items, width)
-    used = np.flatnonzero(per_item.any(axis=0))
-    base = int(per_item.max()) + 1
-    if len(used) * np.log2(base) >= 62:
-        return None
-    key = per_item[:, used] @ (base ** np.arange(len(used), dtype=np.int64))
+    if len(codes) == n_items:  # one row per item: its cell is its pattern
+        key = np.empty(n_items, dtype=np.int64)
+        key[codes] = cell
+    else:
+        per_item = np.bincount(codes * width + cell, minlength=n_items * width)
+        per_item = per_item.reshape(n_items, width)
+        used = np.flatnonzero(per_item.any(axis=0))
+        base = int(per_item.max()) + 1
+        if len(used) * np.log2(base) >= 62:
+            return None
+        key = per_item[:, used] @ (base ** np.arange(len(used), dtype=np.int64))
+    first, group = groups_by_first(key)
+    return first, group, codes
+
+
+def groups_by_first(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first position of each distinct key, group of each position), groups numbered in
+    order of their first position. O(n) for small non-negative integer keys, else a sort.
+
+    >>> first, group = groups_by_first(np.array([7, 3, 7, 5, 3]))
+    >>> first.tolist(), group.tolist()
+    ([0, 1, 3], [0, 1, 0, 2, 1])
+    """
+    n = len(key)
+    if n and key.dtype.kind in "iu" and key.min() >= 0 and key.max() < 4 * n + 1024:
+        at = np.full(int(key.max()) + 1, n, dtype=np.int64)
+        np.minimum.at(at, key, np.arange(n))
+        present = np.flatnonzero(at < n)
+        first = at[present]
+        by_first = np.argsort(first, kind="stable")
+        rank = np.empty(len(at), dtype=np.int64)
+        rank[present[by_first]] = np.arange(len(present))
+        return first[by_first], rank[key]
     _, first, group = np.unique(key, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return np.sort(first), rank[group.ravel()], codes
+    return np.sort(first), rank[group.ravel()]
 
 
 def item_patterns(
