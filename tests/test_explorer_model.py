@@ -6,6 +6,7 @@ workbench.bias.disagreements (the queue's source), on the PandaLM test set.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import workbench
@@ -151,3 +152,21 @@ def test_model_queue_of_a_bar_the_slicing_does_not_have_names_it(pandalm_model, 
     ):
         pandalm_model.queue(sel, judge=rater, slice_value="no such bar")
     assert len(pandalm_model.queue(sel, judge=rater, slice_value=bars[0])) > 0
+
+
+def test_dataset_item_equals_the_rows_of_the_full_table(loaded):
+    # texts keep their Arrow chunks (explorer.dataset.single_chunks) and are read row by row
+    from workbench.explorer.dataset import single_chunks
+
+    df = loaded("pandalm")
+    parts = pd.concat([df.iloc[: len(df) // 2], df.iloc[len(df) // 2 :]], ignore_index=True)
+    data = Dataset("pandalm", parts)
+    assert data.full["prompt"].array.__arrow_array__().num_chunks > 1  # texts: still chunked
+    assert data.full["rater"].array.__arrow_array__().num_chunks == 1  # the rest: one chunk
+    for item_id in list(data.rows_by_item)[::97]:
+        want = data.full.iloc[data.rows_by_item[item_id]]
+        pd.testing.assert_frame_equal(data.item(item_id), want)
+        assert data.item(item_id)["prompt"].notna().all()
+    with pytest.raises(ValueError, match="item_id: 'nope' is not in dataset 'pandalm'"):
+        data.check_item("nope")
+    pd.testing.assert_frame_equal(single_chunks(parts), parts)
