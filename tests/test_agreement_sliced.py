@@ -252,3 +252,16 @@ def test_one_judge_of_a_sliced_table_keeps_the_slice(per_slice):
     pd.testing.assert_frame_equal(a, c, check_exact=True)
     assert sorted(a["s"].dropna().unique()) == [str(d) for d in range(10)]
     assert "s" not in base.one_judge("j1").emit(["cohen_kappa"], **BOOT).columns
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork()")
+def test_a_forked_child_estimates_on_threads_of_its_own(monkeypatch):
+    # the parent's pool is copied by fork() without its threads: the child must not wait on it
+    import multiprocessing
+
+    monkeypatch.setenv(threads.ENV, "2")
+    assert threads.map_blocks(abs, [-1, -2, -3]) == [1, 2, 3]  # the parent's pool exists
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        job = pool.apply_async(threads.map_blocks, (abs, [-4, -5, -6]))
+        assert job.get(timeout=60) == [4, 5, 6]

@@ -85,6 +85,16 @@ def _controller() -> threadpoolctl.ThreadpoolController:
     return _CONTROLLER
 
 
+def _forget_pool() -> None:
+    """In a forked child: the parent's pool threads do not exist here; start afresh."""
+    global _POOL, _POOL_SIZE, _LOCK
+    _POOL, _POOL_SIZE, _LOCK = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # a pool inherited through fork() would never run a task
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _pool(n: int) -> concurrent.futures.ThreadPoolExecutor:
     """One pool for the process, grown when more threads are asked for."""
     global _POOL, _POOL_SIZE
