@@ -115,7 +115,8 @@ from ..vocab import CEILING, OTHERS
 from .compare import compare_judges
 from .estimate import DEFAULT_STATISTICS, MIN_CI_ITEMS
 from .leaderboard import leaderboard, rank_correlation
-from .prepared import COLUMNS, AgreementWarning, JudgePairs, PreparedPairs, prepare
+from .pairing import prepare
+from .prepared import COLUMNS, AgreementWarning, JudgePairs, PreparedPairs
 from .table import agreement
 
 __all__ = [

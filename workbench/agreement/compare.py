@@ -26,7 +26,7 @@ from ._frame import (
 )
 from .estimate import MIN_CI_ITEMS, statistic_specs
 from .pairs import judge_pairs, reference_values, resolve_reference
-from .prepared import AgreementWarning
+from .rows import AgreementWarning
 
 __all__ = ["compare_judges"]
 

@@ -24,7 +24,7 @@ from ._frame import (
     unit_codes,
 )
 from .estimate import MIN_CI_ITEMS
-from .prepared import warn_nan_rows
+from .rows import warn_nan_rows
 
 __all__ = [
     "LEADERBOARD_ITEMS",

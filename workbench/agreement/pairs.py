@@ -46,6 +46,7 @@ __all__ = [
     "labels_by",
     "judge_pairs",
     "others_pairs",
+    "paired_rows",
     "reference_values",
     "resolve_reference",
 ]
@@ -337,3 +338,21 @@ def labels_by(df: pd.DataFrame, protocol: str) -> dict[str, frozenset[str]]:
         str(raters[r]): frozenset(str(labels[k]) for k in np.flatnonzero(used[r]))
         for r in pd.unique(rater_codes[ok])
     }
+
+
+def paired_rows(judge: pd.DataFrame, ceiling: pd.DataFrame) -> np.ndarray:
+    """Which ceiling pairs fall on the (item, annotator) keys of a judge's pairs (a mask).
+
+    The judge's pairs against the others' majority (``_annotator``: the annotator each
+    leaves out) and the ceiling's pairs (``rater``) meet on one key per pair: the judge's
+    paired gap to the ceiling compares them.
+    """
+    # (item code, annotator code) as one integer per pair: no MultiIndex of strings
+    names = np.concatenate(
+        [judge["_annotator"].to_numpy(object), ceiling["rater"].to_numpy(object)]
+    )
+    who, distinct = pd.factorize(names)
+    k = np.int64(max(len(distinct), 1))
+    jkey = judge[ITEM_CODE].to_numpy().astype(np.int64) * k + who[: len(judge)]
+    ckey = ceiling[ITEM_CODE].to_numpy().astype(np.int64) * k + who[len(judge) :]
+    return pd.Index(ckey).isin(jkey)

@@ -15,7 +15,6 @@ averaging) take this path; others need the pairs.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,8 +22,14 @@ import numpy as np
 
 from ..stats import SUFFICIENT
 from ..stats import bootstrap as boot
-from .estimate import MIN_CI_ITEMS, Estimate, block_seed
-from .sums import block_sums, bootstrap_patterns, stacked_from_sums
+from .estimate import MIN_CI_ITEMS, Estimate, block_seed, group_rng
+from .sums import (
+    block_sums,
+    bootstrap_patterns,
+    contribution_groups,
+    group_spans,
+    stacked_from_sums,
+)
 
 __all__ = ["coded_specs", "estimate_patterns"]
 
@@ -102,23 +107,14 @@ def estimate_patterns(
     rep_cell = np.repeat(np.tile(np.arange(cells.shape[1]), len(cells)), per_row)
     x, y = rep_cell // k, rep_cell % k
     n_all = int(counts.sum())
-    resolved, seen, spans, blocks = {}, {}, {}, []
-    width = 0
-    for name, opts in specs.items():
-        suff = SUFFICIENT[name]
-        if suff.kind != "sum":
+    for name in specs:
+        if SUFFICIENT[name].kind != "sum":
             raise ValueError(f"statistics: {name!r} is not a sum of per-item contributions")
-        data = boot.pair_args(name, x, y)
-        resolved[name] = suff.resolve(*data, **opts)
-        key = (suff.contributions, len(data), repr(resolved[name].get("categories")))
-        if key not in seen:
-            c = np.asarray(suff.contributions(*data, **resolved[name]), float)
-            seen[key] = (width, c.shape[1])
-            blocks.append(block_sums(c, rep_item, None, 1))
-            width += c.shape[1]
-        spans[name] = seen[key]
+    resolved, contributions, group_of = contribution_groups(x, y, specs)
+    blocks = [block_sums(c, rep_item, None, 1) for c in contributions]
+    spans = group_spans([c.shape[1] for c in contributions], group_of, 1)
     from_sums = stacked_from_sums(list(specs), spans, resolved, 1, lambda v: v[..., 0])
-    gen = np.random.default_rng([block_seed(rng) % 2**63, zlib.crc32(b"sums")])
+    gen = group_rng(block_seed(rng), "sums")  # the generator estimate_block's sums use
     r = bootstrap_patterns(
         np.concatenate(blocks, axis=1),
         counts,

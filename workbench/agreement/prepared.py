@@ -1,9 +1,9 @@
 """The pairs of an agreement table prepared once, then sliced and estimated many times.
 
-:func:`prepare` does everything of :func:`workbench.agreement.agreement` that does not
-depend on the statistics, the bootstrap or the seed: resolving presentation orders and the
-reference, pairing every judge with it, and building the human-ceiling pairs. The result,
-a :class:`PreparedPairs`, is immutable; :meth:`PreparedPairs.with_slice` adds an item-level
+:func:`~workbench.agreement.pairing.prepare` does everything of
+:func:`workbench.agreement.agreement` that does not depend on the statistics, the bootstrap or
+the seed: resolving presentation orders and the reference, pairing every judge with it, and
+building the human-ceiling pairs. The result, a :class:`PreparedPairs`, is immutable; :meth:`PreparedPairs.with_slice` adds an item-level
 slicing column, :meth:`PreparedPairs.one_judge` keeps one judge as if the others were not in
 the table, and :meth:`PreparedPairs.emit` computes the agreement table. The explorer
 prepares once per selection and emits for every slicing and statistic::
@@ -16,10 +16,7 @@ prepares once per selection and emits for every slicing and statistic::
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
-import warnings
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -27,24 +24,15 @@ import pandas as pd
 
 from .. import vocab
 from .._validate import check_option
-from ..schema import resolve_samples
 from ..stats.bootstrap import Method
 from ._frame import (
     ITEM,
     ITEM_CODE,
-    check_by,
-    cluster_index,
-    individual_humans,
     item_codes,
-    label_set,
-    protocol_of,
-    resolved_table,
     unit_codes,
-    with_item_codes,
     xy,
 )
 from .estimate import (
-    MIN_CI_ITEMS,
     block_seed,
     estimate_block,
     gap_block,
@@ -52,23 +40,22 @@ from .estimate import (
     statistic_specs,
 )
 from .pairs import (
-    ceiling_note,
-    ceiling_pairs,
-    ceiling_seen,
-    judge_names,
-    judge_pairs,
-    labels_by,
-    others_pairs,
-    reference_values,
-    resolve_reference,
+    paired_rows,
 )
-from .sliced import BlockPatterns, block_patterns, item_slices
-from .threads import map_blocks
+from .rows import (
+    COLUMNS,
+    AgreementWarning,
+    block_rows,
+    finish_table,
+    unpaired_rows,
+    warn_nan_rows,
+)
+from .sliced import BlockPatterns, estimate_slices, frame_patterns, item_slices
 
 __all__ = [
     "AGGREGATES",
     "CEILING_ITEMS",
-    "COLUMNS",
+    "COLUMNS",  # COLUMNS, AgreementWarning, warn_nan_rows: from .rows, where defined
     "AgreementWarning",
     "warn_nan_rows",
     "Aggregate",
@@ -76,7 +63,6 @@ __all__ = [
     "JudgePairs",
     "PreparedPairs",
     "ceiling_options",
-    "prepare",
 ]
 
 Aggregate = Literal["mean", "pooled"]
@@ -85,52 +71,6 @@ AGGREGATES: tuple[str, ...] = ("mean", "pooled")
 CeilingItems = Literal["judged", "compared", "all"]
 CEILING_ITEMS: tuple[str, ...] = ("judged", "compared", "all")
 """Items the human ceiling is computed on (see :mod:`workbench.agreement`)."""
-
-COLUMNS = [
-    "judge",
-    "reference",
-    "statistic",
-    "estimate",
-    "ci_low",
-    "ci_high",
-    "se",
-    "n_items",
-    "kind",
-    "gap_to_ceiling",
-    "gap_ci_low",
-    "gap_ci_high",
-    "note",
-]
-"""Columns of :func:`workbench.agreement.agreement` after the ``by`` columns."""
-
-
-class AgreementWarning(UserWarning):
-    """Some rows of an agreement table are NaN (no estimate or no interval); see ``note``."""
-
-
-def warn_nan_rows(out: pd.DataFrame, nan: np.ndarray, *, stacklevel: int | None = None) -> None:
-    """One :class:`AgreementWarning` when rows of ``out`` have NaN values (``note`` says why).
-
-    The warning points at the first caller outside the ``workbench`` package (the user's
-    line), however many package frames lie between; ``stacklevel`` overrides that.
-    """
-    if nan.any():
-        warnings.warn(
-            f"{int(nan.sum())} of {len(out)} rows have no estimate or no interval; see the "
-            f"note column (e.g. {out.loc[nan, 'note'].iloc[0]!r})",
-            AgreementWarning,
-            stacklevel=stacklevel or _outside_package(),
-        )
-
-
-def _outside_package() -> int:
-    """``stacklevel`` of the first frame outside the ``workbench`` package, for warnings.warn
-    called by the function that calls this one."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    frame, level = sys._getframe(2), 1  # 2: skip this function and warn_nan_rows' frame
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level + 1
 
 
 class JudgePairs(NamedTuple):
@@ -167,7 +107,9 @@ def ceiling_options(
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class PreparedPairs:
-    """Judge/reference and ceiling pairs of one table, before any statistic (:func:`prepare`).
+    """Judge/reference and ceiling pairs of one table, before any statistic.
+
+    Made by :func:`~workbench.agreement.pairing.prepare`.
 
     Immutable: :meth:`with_slice` and :meth:`one_judge` return new instances (the pair
     frames are shared, never modified). Compared by identity (the fields hold frames).
@@ -269,6 +211,7 @@ class PreparedPairs:
         ...              rater=r, rater_kind="human" if r == "human" else "llm", label=lab)
         ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
         >>> df = pd.DataFrame(rows)
+        >>> from workbench.agreement import prepare
         >>> one = prepare(df, judges=["j", "k"]).one_judge("k")
         >>> one.categories, [p.judge for p in one.judges]
         (['A', 'B'], ['k'])
@@ -344,36 +287,14 @@ class PreparedPairs:
             pairs, humans = judge.pairs, judge.annotator_column
             records += self._records(pairs, judge.judge, "judge", humans, specs, by, rng=base, **kw)
         for judge in self.unpaired:
-            records += [
-                {
-                    **dict.fromkeys(by, pd.NA),
-                    "judge": judge,
-                    "reference": self.reference,
-                    "statistic": name,
-                    "estimate": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "se": np.nan,
-                    "n_items": 0,
-                    "kind": "judge",
-                    "gap_to_ceiling": np.nan,
-                    "gap_ci_low": np.nan,
-                    "gap_ci_high": np.nan,
-                    "note": f"no item in common with the reference {self.reference}",
-                }
-                for name in specs
-            ]
+            records += unpaired_rows(judge, self.reference, by, specs)
         if self.ceiling is not None:
             humans = "rater" if self.aggregate == "mean" else None
             pairs = self.ceiling
             records += self._records(
                 pairs, vocab.CEILING, "ceiling", humans, specs, by, rng=base, **kw
             )
-        out = pd.DataFrame.from_records(records, columns=[*by, *COLUMNS])
-        out["n_items"] = out["n_items"].astype("int64")
-        out["note"] = out["note"].astype("string")
-        warn_nan_rows(out, (out["estimate"].isna() | out["ci_low"].isna()).to_numpy())
-        return out
+        return finish_table(records, by)
 
     def _records(
         self,
@@ -387,13 +308,16 @@ class PreparedPairs:
     ) -> list[dict[str, Any]]:
         """The table rows of one judge (or the ceiling), per slice and statistic."""
         gaps = kind == "judge" and self.same_footing and self.ceiling_all is not None
-        sliced = self._sliced(pairs, judge, kind, humans_col, specs, by, gaps)
-        if sliced is not None:
-            return [
-                row
-                for key, est, gap, n_units in sliced(**kw)
-                for row in self._rows(key, by, judge, kind, est, gap, n_units)
-            ]
+        reference = self.reference if kind == "judge" else self.others
+
+        def rows(key: tuple, est: Mapping, gap: Mapping, n_units: int) -> list[dict[str, Any]]:
+            return block_rows(key, by, judge, reference, kind, est, gap, n_units, self.ceiling_note)
+
+        plans = self._sliced(pairs, judge, kind, humans_col, specs, by, gaps)
+        if plans is not None:
+            keys, slice_of, plan, gap_plan = plans
+            done = estimate_slices(plan, gap_plan, slice_of, len(keys), **kw)
+            return [row for key, out in zip(keys, done, strict=True) for row in rows(key, *out)]
         records = []
         groups = pairs.groupby(by, sort=True, dropna=False) if by else [((), pairs)]
         for key, block in groups:
@@ -405,42 +329,8 @@ class PreparedPairs:
             opts = dict(aggregate=self.aggregate, categories=self.categories, **kw)
             est = estimate_block(x, y, units, humans, specs, item_codes=items, **opts)
             gap = self._gap(block, x, y, specs, **opts) if gaps else {}
-            records += self._rows(key, by, judge, kind, est, gap, n_distinct(units))
+            records += rows(key, est, gap, n_distinct(units))
         return records
-
-    def _rows(
-        self,
-        key: tuple,
-        by: list[str],
-        judge: str,
-        kind: str,
-        est: Mapping[str, tuple],
-        gap: Mapping[str, tuple],
-        n_units: int,
-    ) -> list[dict[str, Any]]:
-        """The table rows of one (judge, slice) block, one per statistic."""
-        out = []
-        for name, (e, lo, hi, se, n_used) in est.items():
-            g = gap.get(name, (np.nan, np.nan, np.nan))
-            out.append(
-                {
-                    **dict(zip(by, key, strict=True)),
-                    "judge": judge,
-                    "reference": self.reference if kind == "judge" else self.others,
-                    "statistic": name,
-                    "estimate": float(e),
-                    "ci_low": float(lo),
-                    "ci_high": float(hi),
-                    "se": float(se),
-                    "n_items": n_used,
-                    "kind": kind,
-                    "gap_to_ceiling": g[0],
-                    "gap_ci_low": g[1],
-                    "gap_ci_high": g[2],
-                    "note": self._note(kind, e, lo, hi, n_units, g),
-                }
-            )
-        return out
 
     def _sliced(
         self,
@@ -451,38 +341,26 @@ class PreparedPairs:
         specs: dict[str, dict[str, Any]],
         by: list[str],
         gaps: bool,
-    ) -> Callable[..., Iterator[tuple[tuple, dict, dict, int]]] | None:
-        """Every slice's estimates from the block's item patterns (:mod:`.sliced`), or None.
+    ) -> tuple[list[tuple], np.ndarray, BlockPatterns, BlockPatterns | None] | None:
+        """(slice keys, slice of every pair, the block's item patterns, its gap's), or None.
 
-        None when that path does not apply (see :mod:`workbench.agreement.sliced`) or
-        ``by`` splits an item's pairs between slices: :meth:`_records` then estimates
-        each slice from its pairs. The patterns are found once per block and kept for the
-        pairs' other slicings (:meth:`with_slice` shares them).
+        None when the patterns do not apply (:mod:`workbench.agreement.sliced`) or ``by``
+        splits an item's pairs between slices: :meth:`_records` then estimates each slice
+        from its pairs. The patterns are found once per block and kept for the pairs'
+        other slicings (:meth:`with_slice` shares them).
         """
         if self.clusters is not None or ITEM_CODE not in pairs.columns:
             return None
         keys, slice_of = item_slices(pairs, by)
         if slice_of is None:
             return None
-        plan = self._block_patterns(pairs, judge, kind, humans_col, specs, gap=False)
-        gplan = (
-            self._block_patterns(pairs, judge, kind, humans_col, specs, gap=True) if gaps else None
-        )
-        if plan is None or (gaps and gplan is None):
+        plans = [
+            self._block_patterns(pairs, judge, kind, humans_col, specs, gap=gap)
+            for gap in ((False, True) if gaps else (False,))
+        ]
+        if any(plan is None for plan in plans):
             return None
-
-        def estimates(**kw: Any) -> Iterator[tuple[tuple, dict, dict, int]]:
-            members = [slice_of[plan.first_row] == s for s in range(len(keys))]
-            tasks = [(plan, m) for m in members]
-            if gplan is not None:
-                of_gap_item = slice_of[gplan.first_row]
-                tasks += [(gplan, of_gap_item == s) for s in range(len(keys))]
-            done = map_blocks(lambda task: task[0].estimate(task[1], **kw), tasks)
-            gap = done[len(keys) :] if gplan is not None else [{}] * len(keys)
-            for key, est, g, m in zip(keys, done[: len(keys)], gap, members, strict=True):
-                yield key, est, g, int(m.sum())
-
-        return estimates
+        return keys, slice_of, plans[0], plans[1] if gaps else None
 
     def _block_patterns(
         self,
@@ -494,37 +372,19 @@ class PreparedPairs:
         *,
         gap: bool,
     ) -> BlockPatterns | None:
-        """:func:`~workbench.agreement.sliced.block_patterns` of one block, found once."""
+        """:func:`~workbench.agreement.sliced.frame_patterns` of one block, found once."""
         memo_key = (kind, judge, gap, repr(specs))
-        if memo_key in self._patterns:
-            return self._patterns[memo_key]
-        x, y = xy(pairs, self.protocol)
-        per = humans_col is not None and self.aggregate == "mean"
-        humans = pairs[humans_col].to_numpy(object) if per else None
-        ceiling = None
-        if gap:
-            cp = self.ceiling_all
-            assert cp is not None
-            mine = cp[self._paired_rows(pairs, cp)]
-            if mine.empty:
-                self._patterns[memo_key] = None
-                return None
-            cx, cy = xy(mine, self.protocol)
-            mine_humans = mine["rater"].to_numpy(object) if per else None
-            ceiling = (cx, cy, mine[ITEM_CODE].to_numpy(), mine_humans)
-            per_pair = pairs["_annotator"].to_numpy(object) if per else None
-            humans = per_pair
-        plan = block_patterns(
-            x,
-            y,
-            pairs[ITEM_CODE].to_numpy(),
-            humans,
-            specs,
-            categories=self.categories,
-            ceiling=ceiling,
-        )
-        self._patterns[memo_key] = plan
-        return plan
+        if memo_key not in self._patterns:
+            per = humans_col is not None and self.aggregate == "mean"
+            self._patterns[memo_key] = frame_patterns(
+                pairs,
+                self.protocol,
+                specs,
+                categories=self.categories,
+                annotators=humans_col if per else None,
+                ceiling=self.ceiling_all if gap else None,
+            )
+        return self._patterns[memo_key]
 
     @property
     def others(self) -> str:
@@ -542,7 +402,7 @@ class PreparedPairs:
         """Judge minus ceiling on the judge's own (item, annotator) pairs of this block."""
         cp = self.ceiling_all
         assert cp is not None
-        mine = cp[self._paired_rows(block, cp)]
+        mine = cp[paired_rows(block, cp)]
         if mine.empty:
             return {}
         cx, cy = xy(mine, self.protocol)
@@ -555,37 +415,6 @@ class PreparedPairs:
         hc = mine["rater"].to_numpy(object).astype(str) if per else None
         return gap_block((x, y, uj, hj), (cx, cy, uc, hc), specs, **kw)
 
-    @staticmethod
-    def _paired_rows(block: pd.DataFrame, cp: pd.DataFrame) -> np.ndarray:
-        """Ceiling pairs ``cp`` on the (item, annotator) keys of judge pairs ``block`` (a mask)."""
-        # (item code, annotator code) as one integer per pair: no MultiIndex of strings
-        names = np.concatenate([block["_annotator"].to_numpy(object), cp["rater"].to_numpy(object)])
-        who, distinct = pd.factorize(names)
-        k = np.int64(max(len(distinct), 1))
-        jkey = block[ITEM_CODE].to_numpy().astype(np.int64) * k + who[: len(block)]
-        ckey = cp[ITEM_CODE].to_numpy().astype(np.int64) * k + who[len(block) :]
-        return pd.Index(ckey).isin(jkey)
-
-    def _note(
-        self, kind: str, estimate: float, ci_low: float, ci_high: float, n_units: int, gap: tuple
-    ) -> str:
-        """Why a row has NaN (or degenerate) values; empty when it has none."""
-        notes = []
-        if np.isnan(estimate):
-            notes.append(
-                "estimate undefined on these pairs (e.g. a single category or constant scores)"
-            )
-        elif np.isnan(ci_low) and n_units < MIN_CI_ITEMS:
-            notes.append(f"{n_units} items: fewer than {MIN_CI_ITEMS}, no interval")
-        elif ci_low == ci_high:
-            notes.append("zero-width interval: every resample gives the same value")
-        if kind == "judge":
-            if self.ceiling_note:
-                notes.append(self.ceiling_note)
-            elif np.isnan(gap[0]) and not np.isnan(estimate):
-                notes.append("no ceiling pairs on this judge's items")
-        return "; ".join(notes)
-
 
 def _distinct_items(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(distinct item of every pair, first pair of every distinct item), items in order of
@@ -596,124 +425,3 @@ def _distinct_items(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         codes = pairs.groupby(ITEM, sort=False, dropna=False).ngroup().to_numpy()
     _, first = np.unique(codes, return_index=True)
     return codes, first
-
-
-def prepare(
-    df: pd.DataFrame,
-    *,
-    judges: Sequence[str] | None = None,
-    reference: str | None = None,
-    by: Sequence[str] = (),
-    resolve: vocab.Rule = "per_order",
-    ceiling: bool | Aggregate = True,
-    aggregate: Aggregate | None = None,
-    ceiling_items: CeilingItems = "judged",
-    cluster: str | Callable[[str], Hashable] | None = None,
-    check: bool = True,
-) -> PreparedPairs:
-    """The (judge, reference) and ceiling pairs of :func:`workbench.agreement.agreement`.
-
-    Parameters
-    ----------
-    df, judges, reference, by, resolve, ceiling, aggregate, ceiling_items, cluster
-        As in :func:`workbench.agreement.agreement` (``criterion`` is added to ``by``
-        when the table has several). Independent of the statistics, the bootstrap
-        and the seed: a caller slicing the same selection several ways (the
-        explorer) prepares once and adds an item-level slice column with
-        :meth:`PreparedPairs.with_slice`.
-    check : bool, default True
-        Check the table first (:func:`workbench._validate.check_table`: missing columns,
-        unknown protocols or labels, NA or duplicate keys raise ``SchemaError`` naming the
-        column, row and value); False when the caller has just checked it.
-
-    Returns
-    -------
-    PreparedPairs
-
-    Examples
-    --------
-    >>> votes = {"human": ["A", "A", "B"], "j": ["A", "B", "B"]}
-    >>> rows = [dict(dataset="t", item_id=str(i), protocol="pairwise", criterion="overall",
-    ...              rater=r, rater_kind="human" if r == "human" else "llm", label=lab)
-    ...         for r, labels in votes.items() for i, lab in enumerate(labels)]
-    >>> prep = prepare(pd.DataFrame(rows))
-    >>> prep  # one human rater: no ceiling
-    PreparedPairs(protocol='pairwise', reference='human', pairs={'j': 3}, ceiling_pairs=0, \
-aggregate='mean', by=())
-    >>> t = prep.emit(["percent_agreement"], n_resamples=50)
-    >>> t[["judge", "estimate", "n_items"]].values.tolist()  # 2 of 3 items agree
-    [['j', 0.6666666666666666, 3]]
-    """
-    df = resolve_samples(df)  # repeated runs -> the majority of samples (none counts twice)
-    protocol = protocol_of(df, check=check)
-    by = check_by(df, by)
-    want_ceiling, aggregate = ceiling_options(ceiling, aggregate)
-    check_option("ceiling_items", ceiling_items, CEILING_ITEMS)
-    clusters = cluster_index(df, cluster)
-    df = resolved_table(df, resolve, by)
-    humans = individual_humans(df)  # an on-the-fly majority adds no individual annotator
-    loo = None
-    if reference in (None, "others"):
-        df = with_item_codes(df)
-        loo = ceiling_pairs(df, protocol, [], humans)
-        if loo.empty and reference == "others":
-            raise ValueError(
-                "reference: 'others' needs items with at least two individual human:<id> "
-                f"annotators; found {humans[:10]}"
-            )
-    if loo is not None and not loo.empty:
-        ref = vocab.OTHERS_MEAN if protocol == "rating" else vocab.OTHERS
-    else:
-        loo = None
-        coded = df
-        df, ref = resolve_reference(df, "human" if reference is None else reference)
-        if df is not coded or ITEM_CODE not in df.columns:  # rows added (a majority): recode
-            df = with_item_codes(df)
-    raters = df["rater"]
-    named = judges is not None
-    judges = judge_names(df, raters, judges)
-    ref_values = reference_values(df, ref, protocol) if loo is None else None
-    pairs, unpaired = [], []
-    for judge in judges:
-        if loo is None:
-            p = judge_pairs(df, judge, ref_values, protocol, by)
-        else:
-            p = others_pairs(df, judge, loo, protocol, by)
-        if len(p):
-            per_annotator = loo is not None and aggregate == "mean"
-            pairs.append(JudgePairs(judge, p, "_annotator" if per_annotator else None))
-        elif named:
-            raise ValueError(
-                f"judges: {judge!r} has no verdict on an item the reference {ref!r} has "
-                "(no pair to compare); check the judge's items or pick another reference"
-            )
-        else:
-            unpaired.append(judge)
-    cp = cp_all = None
-    judged_by: dict[str, np.ndarray] = {}
-    if want_ceiling:
-        cp = cp_all = ceiling_pairs(df, protocol, by, humans)
-        if len(cp) and ceiling_items != "all":
-            seen, judged_by = ceiling_seen(df, raters, judges, pairs, protocol, ceiling_items)
-            if len(seen):
-                cp = cp[np.isin(cp[ITEM_CODE].to_numpy(), seen)]
-        if not len(cp):
-            cp = cp_all = None
-    return PreparedPairs(
-        protocol=protocol,
-        reference=ref,
-        aggregate=aggregate,
-        clusters=clusters,
-        categories=label_set(df, protocol),
-        judges=tuple(pairs),
-        ceiling=cp,
-        ceiling_items=ceiling_items,
-        ceiling_all=cp_all,
-        judged_by=judged_by,
-        labels_by=labels_by(df, protocol),
-        judge_names=tuple(judges),
-        by=tuple(by),
-        same_footing=loo is not None and cp_all is not None,
-        ceiling_note=ceiling_note(df, humans, want_ceiling, cp_all is not None, loo is not None),
-        unpaired=tuple(unpaired),
-    )

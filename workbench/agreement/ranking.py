@@ -20,7 +20,7 @@ from ..errors import SchemaError
 from ..stats import ranking
 from ..stats.bootstrap import check_resampling
 from ._frame import quiet
-from .prepared import warn_nan_rows
+from .rows import warn_nan_rows
 
 __all__ = [
     "RANK_INTERVAL_METHODS",

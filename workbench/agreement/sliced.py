@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..stats import SUFFICIENT
 from ..stats import bootstrap as boot
-from ._frame import ITEM_CODE
+from ._frame import ITEM_CODE, xy
 from .estimate import (
     MIN_CI_ITEMS,
     Estimate,
@@ -42,18 +42,21 @@ from .estimate import (
     group_rng,
     mean_reduce,
 )
+from .pairs import paired_rows
 from .sums import (
     block_sums,
     bootstrap_patterns,
     cell_groups,
     contribution_groups,
     group_spans,
+    group_starts,
     groups_by_first,
     item_groups,
     stacked_from_sums,
 )
+from .threads import map_blocks
 
-__all__ = ["BlockPatterns", "block_patterns", "item_slices"]
+__all__ = ["BlockPatterns", "block_patterns", "estimate_slices", "frame_patterns", "item_slices"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -115,17 +118,18 @@ class BlockPatterns:
             annotators = np.flatnonzero(self.uses[order].any(axis=0))
             n_all = self.uses.shape[1]
         n_h = len(annotators)
+        # the slice's layout: the column blocks of its sides x annotators, group by group
         blocks = (np.arange(sides)[:, None] * n_all + annotators[None, :]).ravel()
-        starts = np.cumsum([0] + [sides * n_all * d for d in self.widths])
+        starts = group_starts(self.widths, sides * n_all)[:-1]
         cols = np.concatenate(
             [
                 (s + blocks[:, None] * d + np.arange(d)[None, :]).ravel()
-                for s, d in zip(starts, self.widths, strict=False)
+                for s, d in zip(starts, self.widths, strict=True)
             ]
         )
         patterns = self.rows[np.ix_(order, cols)]
         n_blocks = sides * n_h
-        spans = group_spans([np.empty((0, d)) for d in self.widths], self.group_of, n_blocks)
+        spans = group_spans(self.widths, self.group_of, n_blocks)
         reduce = gap_reduce(n_h) if self.gap else mean_reduce(n_h)
         names = list(self.group_of)
         from_sums = stacked_from_sums(names, spans, self.resolved, n_blocks, reduce)
@@ -200,23 +204,14 @@ def block_patterns(
             return None
         if annotators is not None:
             annotators = np.concatenate([annotators, cann])
-    kept = {}
+    kept = {}  # items counted by n_items (a gap reports none)
     for name, opts in specs.items():
-        if name == "percent_agreement" and opts.get("ties") == "drop":
+        if not gap and name == "percent_agreement" and opts.get("ties") == "drop":
             tie = opts.get("tie_label", "tie")
             kept[name] = (x != tie) & (y != tie)
     x, y, coded = encode_labels(x, y, specs, categories)
-    if gap:  # items numbered by item code, as gap_block's units
-        _, item = boot.unique_codes(keys)
-    else:  # items numbered in order of first appearance, as item_codes
-        item = pd.factorize(keys)[0]
+    item, first_row = _numbered(keys, n_judge, by_code=gap)
     n_items = int(item.max()) + 1
-    if gap:
-        first_row = np.full(n_items, len(item), dtype=np.int64)
-        np.minimum.at(first_row, item[:n_judge], np.arange(n_judge))
-    else:  # first-appearance codes: a row starts an item where its code exceeds all before
-        seen = np.maximum.accumulate(np.concatenate([[-1], item[:-1]]))
-        first_row = np.flatnonzero(item > seen)
     n_all, blocks = 1, None
     if annotators is not None:
         _, h = np.unique(annotators.astype(str), return_inverse=True)
@@ -228,24 +223,10 @@ def block_patterns(
     if gap:
         side = np.repeat([0, 1], [n_judge, len(x) - n_judge])
         blocks = side * n_all + (0 if blocks is None else blocks)
-    n_blocks = (2 if gap else 1) * n_all
-    cells = cell_groups(x, y, item) if blocks is None else None
-    if cells is not None:  # exact groups: contributions of one item per group only
-        first, group, _ = cells
-        is_first = np.zeros(n_items, dtype=bool)
-        is_first[first] = True
-        reps = np.flatnonzero(is_first[item])
-        resolved, contributions, group_of = contribution_groups(x, y, coded, rows=reps)
-        rep_group = group[item[reps]]
-        rows = np.concatenate([block_sums(c, rep_group, None, 1) for c in contributions], axis=1)
-    else:
-        resolved, contributions, group_of = contribution_groups(x, y, coded)
-        sums = [block_sums(c, item, blocks, n_blocks) for c in contributions]
-        sums = np.concatenate(sums, axis=1)
-        first, group = item_groups(x, y, blocks, item)
-        rows = sums[first]
-        if not np.array_equal(rows[group], sums):  # a hash collision: estimate per slice
-            return None
+    grouped = _grouped(x, y, item, blocks, (2 if gap else 1) * n_all, coded)
+    if grouped is None:  # a hash collision: estimate per slice
+        return None
+    first, group, rows, resolved, contributions, group_of = grouped
     if not _options_free_of_pairs(x, y, coded, resolved):  # each slice resolves its own
         return None
     has_ceiling = None
@@ -264,6 +245,108 @@ def block_patterns(
         resolved=resolved,
         kept={name: np.bincount(item[k], minlength=n_items) > 0 for name, k in kept.items()},
     )
+
+
+def _numbered(keys: np.ndarray, n_judge: int, *, by_code: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(item of every pair, first of the first ``n_judge`` pairs of every item).
+
+    Items numbered by item code (``by_code``: as gap_block's units) or in order of first
+    appearance (as :func:`~workbench.agreement._frame.item_codes`).
+    """
+    if by_code:
+        _, item = boot.unique_codes(keys)
+        first_row = np.full(int(item.max()) + 1, len(item), dtype=np.int64)
+        np.minimum.at(first_row, item[:n_judge], np.arange(n_judge))
+        return item, first_row
+    item = pd.factorize(keys)[0]
+    # first-appearance codes: a pair starts its item where its code exceeds all before it
+    seen = np.maximum.accumulate(np.concatenate([[-1], item[:-1]]))
+    return item, np.flatnonzero(item > seen)
+
+
+def _grouped(
+    x: np.ndarray,
+    y: np.ndarray,
+    item: np.ndarray,
+    blocks: np.ndarray | None,
+    n_blocks: int,
+    specs: dict[str, dict[str, Any]],
+) -> tuple | None:
+    """(first item of every pattern, pattern of every item, patterns' summed contributions,
+    resolved options, contributions, group of every statistic); None on a hash collision.
+
+    One block: items grouped exactly by their cells, contributions of one item per group
+    (as :func:`~workbench.agreement.sums.sum_statistics`); column blocks: all pairs'
+    contributions summed per item and block, items grouped by a hash of their pairs.
+    """
+    cells = cell_groups(x, y, item) if blocks is None else None
+    if cells is not None:
+        first, group, _ = cells
+        is_first = np.zeros(len(group), dtype=bool)
+        is_first[first] = True
+        reps = np.flatnonzero(is_first[item])
+        resolved, contributions, group_of = contribution_groups(x, y, specs, rows=reps)
+        rep_group = group[item[reps]]
+        rows = np.concatenate([block_sums(c, rep_group, None, 1) for c in contributions], axis=1)
+        return first, group, rows, resolved, contributions, group_of
+    resolved, contributions, group_of = contribution_groups(x, y, specs)
+    sums = np.concatenate([block_sums(c, item, blocks, n_blocks) for c in contributions], axis=1)
+    first, group = item_groups(x, y, blocks, item)
+    rows = sums[first]
+    if not np.array_equal(rows[group], sums):
+        return None
+    return first, group, rows, resolved, contributions, group_of
+
+
+def frame_patterns(
+    pairs: pd.DataFrame,
+    protocol: str,
+    specs: dict[str, dict[str, Any]],
+    *,
+    categories: Sequence[Any] | None,
+    annotators: str | None,
+    ceiling: pd.DataFrame | None = None,
+) -> BlockPatterns | None:
+    """:func:`block_patterns` of a frame of pairs (column ``annotators``: per-annotator).
+
+    ``ceiling``: the ceiling's pairs on all items; the block is then the judge's paired
+    gap to the ceiling, on the ceiling pairs of the judge's (item, annotator) keys.
+    """
+    x, y = xy(pairs, protocol)
+    humans = None if annotators is None else pairs[annotators].to_numpy(object)
+    mine = None
+    if ceiling is not None:
+        matched = ceiling[paired_rows(pairs, ceiling)]
+        if matched.empty:
+            return None
+        cx, cy = xy(matched, protocol)
+        who = None if annotators is None else matched["rater"].to_numpy(object)
+        mine = (cx, cy, matched[ITEM_CODE].to_numpy(), who)
+    return block_patterns(
+        x, y, pairs[ITEM_CODE].to_numpy(), humans, specs, categories=categories, ceiling=mine
+    )
+
+
+def estimate_slices(
+    plan: BlockPatterns,
+    gap_plan: BlockPatterns | None,
+    slice_of: np.ndarray,
+    n_slices: int,
+    **kw: Any,
+) -> list[tuple[dict, dict, int]]:
+    """(estimates, gaps, items) of every slice ``0..n_slices-1`` of a block's pairs.
+
+    ``slice_of``: the slice of every pair of the frame the plans were made from. The
+    slices' estimates (and gaps) run on :func:`~workbench.agreement.threads.map_blocks`.
+    """
+    members = [slice_of[plan.first_row] == s for s in range(n_slices)]
+    tasks = [(plan, m) for m in members]
+    if gap_plan is not None:
+        of_gap_item = slice_of[gap_plan.first_row]
+        tasks += [(gap_plan, of_gap_item == s) for s in range(n_slices)]
+    done = map_blocks(lambda task: task[0].estimate(task[1], **kw), tasks)
+    gaps = done[n_slices:] if gap_plan is not None else [{}] * n_slices
+    return [(e, g, int(m.sum())) for e, g, m in zip(done[:n_slices], gaps, members, strict=True)]
 
 
 def _options_free_of_pairs(

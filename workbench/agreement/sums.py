@@ -12,7 +12,7 @@ many blocks).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ __all__ = [
     "contribution_groups",
     "distinct_cells",
     "group_spans",
+    "group_starts",
     "groups_by_first",
     "item_groups",
     "item_patterns",
@@ -98,7 +99,7 @@ def sum_statistics(
     grouped = cell_patterns(x, y, items) if blocks is None and cells is None else None
     reps = cells[0] if cells is not None else None if grouped is None else grouped[0]
     resolved, out_blocks, group_of = contribution_groups(x, y, sum_specs, rows=reps)
-    spans = group_spans(out_blocks, group_of, n_blocks)
+    spans = group_spans([c.shape[1] for c in out_blocks], group_of, n_blocks)
     from_sums = stacked_from_sums(list(sum_specs), spans, resolved, n_blocks, reduce)
     if cells is not None:
         r = boot.bootstrap_sums(
@@ -152,18 +153,28 @@ def contribution_groups(
     return resolved, out, group_of
 
 
+def group_starts(widths: Sequence[int], n_blocks: int) -> np.ndarray:
+    """First column of every contribution group (and the total width, last) in the stacked
+    layout: groups follow each other, a group holding ``n_blocks`` blocks of its d columns.
+
+    >>> group_starts([4, 2], 3).tolist()
+    [0, 12, 18]
+    """
+    return np.cumsum([0] + [n_blocks * d for d in widths])
+
+
 def group_spans(
-    contributions: list[np.ndarray], group_of: dict[str, int], n_blocks: int
+    widths: Sequence[int], group_of: dict[str, int], n_blocks: int
 ) -> dict[str, tuple[int, int]]:
     """Statistic -> (first column, d) of its group in the stacked layout of ``n_blocks`` blocks.
 
-    Groups follow each other; a group holds ``n_blocks`` column blocks of its d columns.
+    ``widths``: d of every group (:func:`group_starts`).
 
-    >>> group_spans([np.zeros((1, 4)), np.zeros((1, 2))], {"a": 0, "b": 1, "c": 0}, 3)
+    >>> group_spans([4, 2], {"a": 0, "b": 1, "c": 0}, 3)
     {'a': (0, 4), 'b': (12, 2), 'c': (0, 4)}
     """
-    starts = np.cumsum([0] + [n_blocks * c.shape[1] for c in contributions])
-    return {name: (int(starts[g]), contributions[g].shape[1]) for name, g in group_of.items()}
+    starts = group_starts(widths, n_blocks)
+    return {name: (int(starts[g]), int(widths[g])) for name, g in group_of.items()}
 
 
 def block_sums(

@@ -14,7 +14,8 @@ from ..schema import resolve_samples
 from ..stats.bootstrap import Method
 from ._frame import check_by, protocol_of
 from .estimate import statistic_specs
-from .prepared import CEILING_ITEMS, Aggregate, CeilingItems, ceiling_options, prepare
+from .pairing import prepare
+from .prepared import CEILING_ITEMS, Aggregate, CeilingItems, ceiling_options
 
 __all__ = ["agreement"]
 

@@ -30,10 +30,11 @@ import pandas as pd
 
 from .. import vocab
 from .._validate import check_option
-from ..agreement.estimate import MIN_CI_ITEMS, block_seed, statistic_specs
+from ..agreement.estimate import block_seed, statistic_specs
 from ..agreement.pairs import ceiling_note, judge_names
 from ..agreement.patterns import coded_specs, estimate_patterns
-from ..agreement.prepared import COLUMNS, ceiling_options, warn_nan_rows
+from ..agreement.prepared import ceiling_options
+from ..agreement.rows import block_rows, finish_table, unpaired_rows
 from ..errors import SchemaError
 from ..schema import REQUIRED
 from ..stats import SUFFICIENT
@@ -322,45 +323,10 @@ def _patterns_table(
                 cells, block["_items"].to_numpy(np.int64), len(labels), coded, tie=tie, **kw
             )
             n_units = int(block["_items"].sum())
-            for name, (e, lo, hi, se, n_used) in est.items():
-                records.append(
-                    {
-                        **dict(zip(by, key, strict=True)),
-                        "judge": judge,
-                        "reference": ref,
-                        "statistic": name,
-                        "estimate": float(e),
-                        "ci_low": float(lo),
-                        "ci_high": float(hi),
-                        "se": float(se),
-                        "n_items": n_used,
-                        "kind": "judge",
-                        "gap_to_ceiling": np.nan,
-                        "gap_ci_low": np.nan,
-                        "gap_ci_high": np.nan,
-                        "note": _note(float(e), float(lo), float(hi), n_units, note),
-                    }
-                )
+            records += block_rows(key, by, judge, ref, "judge", est, {}, n_units, note)
     for judge in unpaired:
-        for name in specs:
-            records.append(
-                {
-                    **dict.fromkeys(by, pd.NA),
-                    "judge": judge,
-                    "reference": ref,
-                    "statistic": name,
-                    **dict.fromkeys(["estimate", "ci_low", "ci_high", "se"], np.nan),
-                    "n_items": 0,
-                    "kind": "judge",
-                    **dict.fromkeys(["gap_to_ceiling", "gap_ci_low", "gap_ci_high"], np.nan),
-                    "note": f"no item in common with the reference {ref}",
-                }
-            )
-    out = pd.DataFrame.from_records(records, columns=[*by, *COLUMNS])
-    out["n_items"] = out["n_items"].astype("int64")
-    out["note"] = out["note"].astype("string")
-    warn_nan_rows(out, (out["estimate"].isna() | out["ci_low"].isna()).to_numpy())
-    return out
+        records += unpaired_rows(judge, ref, by, specs)
+    return finish_table(records, by)
 
 
 def _check_by(summary: pd.DataFrame, by: Sequence[str] | None, columns: Sequence[str]) -> list:
@@ -376,21 +342,3 @@ def _check_by(summary: pd.DataFrame, by: Sequence[str] | None, columns: Sequence
     if summary["criterion"].nunique() > 1 and "criterion" not in by:
         by = ["criterion", *by]
     return by
-
-
-def _note(estimate: float, ci_low: float, ci_high: float, n_units: int, ceiling: str) -> str:
-    """The ``note`` of a judge row (as :meth:`workbench.agreement.PreparedPairs.emit` words it)."""
-    notes = []
-    if np.isnan(estimate):
-        notes.append(
-            "estimate undefined on these pairs (e.g. a single category or constant scores)"
-        )
-    elif np.isnan(ci_low) and n_units < MIN_CI_ITEMS:
-        notes.append(f"{n_units} items: fewer than {MIN_CI_ITEMS}, no interval")
-    elif ci_low == ci_high:
-        notes.append("zero-width interval: every resample gives the same value")
-    if ceiling:
-        notes.append(ceiling)
-    elif not np.isnan(estimate):
-        notes.append("no ceiling pairs on this judge's items")
-    return "; ".join(notes)
